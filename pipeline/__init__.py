@@ -1,0 +1,1 @@
+"""claimdocs: pipeline."""

@@ -1,0 +1,1 @@
+"""HTTP routes of the review UI, one module per resource."""
