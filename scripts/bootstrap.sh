@@ -17,6 +17,9 @@ missing=()
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 { command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx eng; } || missing+=(tesseract-ocr-eng)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# Poppler draws PDFs' unembedded Helvetica/Times/Courier with a metric-compatible font. Liberation
+# keeps words where the PDF put them, and the generator's scans depend on it byte for byte.
+fc-list 2>/dev/null | grep -q LiberationSans-Regular || missing+=(fonts-liberation)
 python3 -m venv --help >/dev/null 2>&1 && python3 -c "import ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 if [ "$mode" = "test" ]; then
     # Browser tests drive Debian's Chromium; storage tests start a throwaway PostgreSQL from the

@@ -8,6 +8,15 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# libpq settings so that a database that vanishes without a reset (a dead host, a dropped route)
+# fails the step in about a minute instead of blocking it forever. A URL query overrides them.
+POSTGRES_CONNECT_DEFAULTS = {
+    "connect_timeout": 10,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 
 
 def normalise_database_url(url: str) -> str:
@@ -25,7 +34,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return _sqlite_engine(url, echo=echo)
     # hide_parameters: a database error must not quote document values (PII) into messages
     # that end up on a terminal or in Dagster's event log.
-    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    connect_args = {k: v for k, v in POSTGRES_CONNECT_DEFAULTS.items() if k not in parsed.query}
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args
+    )
 
 
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:

@@ -166,7 +166,13 @@ class TcpCutProxy:
         for sock in sockets:
             try:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-                sock.close()  # with linger 0: the peer sees a reset
+                # shutdown first: on Linux a bare close() does not wake a pump thread blocked in
+                # recv() on this socket, so a client waiting for a reply would wait forever.
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            try:
+                sock.close()
             except OSError:
                 pass
 
