@@ -278,6 +278,6 @@ def document_batch(
             ),
             allow_retries=False,
         ) from error
-    context.instance.add_run_tags(context.run_id, run_tags(report))
+    context.instance.add_run_tags(context.run.run_id, run_tags(report))
     yield from stage_results(report)
     yield from batch_check_results(report)

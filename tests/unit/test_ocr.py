@@ -21,6 +21,7 @@ from pipeline.ocr import (
     OcrPageResult,
     OcrPageTask,
     estimate_skew,
+    ink_pixels,
     ocr_pages,
     page_image_key,
 )
@@ -203,6 +204,47 @@ def test_blank_page_gives_no_words_and_no_turn(tmp_path: Path) -> None:
     assert result.words == []
     assert result.rotation == 0
     assert result.skew_degrees == 0.0
+
+
+def speckled_blank(size: tuple[int, int], seed: int) -> Image.Image:
+    """An empty page as a noisy scanner returns it: scattered dark specks of 1-2 pixels."""
+    rng = np.random.default_rng(seed)
+    pixels = np.full((size[1], size[0]), 245, dtype=np.uint8)
+    for _ in range(600):
+        y, x = rng.integers(0, size[1] - 2), rng.integers(0, size[0] - 2)
+        side = int(rng.integers(1, 3))
+        pixels[y : y + side, x : x + side] = rng.integers(0, 90)
+    return Image.fromarray(pixels)
+
+
+def test_a_speckled_blank_scan_skips_tesseract(tmp_path: Path) -> None:
+    """GIVEN an empty scanned page with scanner specks
+    WHEN it is OCRed
+    THEN it is judged blank from its ink and Tesseract never runs (no orientation detection
+    either, which an empty reading would otherwise trigger)."""
+    page = speckled_blank((2550, 3300), seed=3)
+    assert ink_pixels(page) <= OcrOptions().blank_page_max_ink
+    path = tmp_path / "blank_scan.pdf"
+    write_pdf_of_pages(path, [image_pdf_page(page, 300)])
+
+    (skipped,) = ocr_pages(tasks_for(path, OcrOptions(workers=1)), workers=1)
+    (read,) = ocr_pages(tasks_for(path, OcrOptions(workers=1, blank_page_max_ink=0)), workers=1)
+
+    assert skipped.words == [] and skipped.rotation == 0
+    # Only the render was spent: far below a Tesseract pass over the same page.
+    assert skipped.cpu_seconds < read.cpu_seconds / 2
+
+
+def test_a_page_with_one_short_word_is_not_blank(tmp_path: Path) -> None:
+    page = speckled_blank((2550, 3300), seed=4)
+    ImageDraw.Draw(page).text((1200, 1500), "VOID", fill=0, font_size=42)  # about 10 pt
+    assert ink_pixels(page) > OcrOptions().blank_page_max_ink
+    path = tmp_path / "one_word.pdf"
+    write_pdf_of_pages(path, [image_pdf_page(page, 300)])
+
+    (result,) = ocr_pages(tasks_for(path, OcrOptions(workers=1)), workers=1)
+
+    assert [word.text for word in result.words] == ["VOID"]
 
 
 @pytest.mark.parametrize("degrees", [-3.5, -1.0, 1.5, 4.0])
