@@ -20,7 +20,7 @@ from pipeline.contract import (
 from pipeline.page_model import PageWords, WordSource
 
 # Bump whenever a rule or vocabulary changes what is extracted.
-EXTRACTOR_VERSION = "0.4.1"
+EXTRACTOR_VERSION = "0.4.2"
 
 # Imported lazily: a module still being written (or broken) must not break the other types.
 _EXTRACTORS: dict[DocType, tuple[str, str]] = {

@@ -76,7 +76,7 @@ def group_lines(boxes: Sequence[BBox], min_overlap: float = 0.5) -> list[list[in
         box = boxes[index]
         best: tuple[float, int] | None = None
         for line_no, line in enumerate(lines):
-            last = boxes[line[-1]]
+            last = _chain_anchor(boxes, line, box)
             if vertical_overlap(last, box) < min_overlap:
                 continue
             # Words overlapping in x belong to one line only when they sit at the same height
@@ -94,6 +94,16 @@ def group_lines(boxes: Sequence[BBox], min_overlap: float = 0.5) -> list[list[in
         line.sort(key=lambda i: boxes[i][0])
     lines.sort(key=lambda line: (median(y_center(boxes[i]) for i in line), boxes[line[0]][0]))
     return lines
+
+
+def _chain_anchor(boxes: Sequence[BBox], line: Sequence[int], box: BBox) -> BBox:
+    """The line's right-most word that a new word is compared with. A sliver under half the
+    new word's height (a scan speck read as "7" or ".") says little about where the line runs,
+    so the last word of full height stands in for it; it can still join the line itself."""
+    for index in reversed(line):
+        if height(boxes[index]) >= 0.5 * height(box):
+            return boxes[index]
+    return boxes[line[-1]]
 
 
 def typical_height(boxes: Iterable[BBox], default: float = 10.0) -> float:

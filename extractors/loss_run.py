@@ -34,6 +34,7 @@ from extractors.loss_run_cells import (
     is_claim_id,
     loss_run_vocab,
     map_columns,
+    repair_identifier,
     text_of,
 )
 from extractors.phrase_vocab import norm_tokens
@@ -42,6 +43,7 @@ from extractors.table import (
     Line,
     TableRegion,
     cells_of,
+    char_width,
     looks_like_date,
     looks_like_money,
     page_layout,
@@ -367,6 +369,8 @@ def _row_fields(row: _Row, policy_above) -> Row:
 # ---------------------------------------------------------------------------------------------
 # Policy group headings ("Policy: PA-1234567  Term: ...") for tables without a policy column
 
+# Widest white space (in character widths) inside one printed identifier.
+VALUE_SPACE_CHARS = 1.2
 _POLICY_LABEL_TAIL = frozenset({"number", "no", "#", "num", "nbr", "id"})
 
 
@@ -380,6 +384,8 @@ def _policy_headings(pages: Sequence[PageWords]) -> list[_Heading]:
         leveled, lines = page_layout(printed)
         page = leveled.page
         for line in lines:
+            if _totals_kind(line):
+                continue  # "Policy BA-123 subtotal": closes a group, heads none
             words = list(line.words)
             for i, word in enumerate(words):
                 tokens = norm_tokens(word.text)
@@ -389,9 +395,12 @@ def _policy_headings(pages: Sequence[PageWords]) -> list[_Heading]:
                 while j < len(words) and set(norm_tokens(words[j].text)) <= _POLICY_LABEL_TAIL:
                     j += 1
                 value_words: list[Word] = []
+                # Inside a value, a word space: measured in characters, since a line of small
+                # capitals is low for its width ("PA 3742 3912" set in 7 pt caps).
+                space = max(0.6 * line.height, VALUE_SPACE_CHARS * char_width(words))
                 for following in words[j:]:
                     previous = value_words[-1] if value_words else words[j - 1]
-                    limit = (4.0 if not value_words else 0.6) * line.height
+                    limit = 4.0 * line.height if not value_words else space
                     if following.bbox[0] - previous.bbox[2] > limit or following.text.endswith(":"):
                         break
                     if looks_like_date(following.text) or looks_like_money(following.text):
@@ -400,7 +409,7 @@ def _policy_headings(pages: Sequence[PageWords]) -> list[_Heading]:
                 value_words = identifier_words(value_words)
                 if not value_words or not any(c.isdigit() for w in value_words for c in w.text):
                     continue
-                value = normalise_identifier(text_of(value_words).strip(":"))
+                value = normalise_identifier(repair_identifier(text_of(value_words).strip(":")))
                 if value:
                     found.append((page.page_number, line.top, value, value_words, leveled))
     return found

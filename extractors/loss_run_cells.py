@@ -57,8 +57,15 @@ def loss_run_vocab() -> _Vocab:
     )
 
 
+_STATUS_DIGIT_LETTERS = {"0": "o"}
+# Only a digit standing alone (or among letters) in the cell: "0.00" is an amount, not a code.
+_STATUS_DIGITS = re.compile(r"(?<![\d.,])0(?![\d.,])")
+
+
 def normalise_status(text: str) -> str | None:
     """open / closed / reopened from "O", "CLSD", "Re-Opened", ...; None if not a status."""
+    # A lone one-letter code OCR read as a digit: "0" is the "O" of open.
+    text = _STATUS_DIGITS.sub(lambda m: _STATUS_DIGIT_LETTERS[m.group(0)], text)
     letters = re.sub(r"[^a-z]", "", text.lower())
     found = loss_run_vocab().status.get(letters)
     if found is None and 1 < len(letters) <= 2:
@@ -149,11 +156,16 @@ _LOOKALIKE_LETTERS = {"\u00a9": "C", "\u00ae": "R", "\u00a2": "C", "\u20ac": "C"
 TRAILING_JUNK = "-\u2013\u2014_"
 
 
+_SPACED_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])\s*-\s*(?=[A-Za-z0-9])")
+
+
 def repair_identifier(text: str) -> str:
     """An identifier as printed, undoing what OCR does to them: specks and quotes at the ends,
     a dash at the end, a symbol read for the letter it looks like ("$R133860", "\u20ac725850")
     or doubled onto one ("C\u20ac844629")."""
     text = text.strip(EDGE_JUNK).rstrip(TRAILING_JUNK)
+    # A hyphen joins the parts of an identifier; a space OCR sets beside it is not printed.
+    text = _SPACED_HYPHEN.sub("-", text)
     repaired: list[str] = []
     for index, char in enumerate(text):
         letter = _LOOKALIKE_LETTERS.get(char)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import median
 
-from extractors.geometry import group_lines, union
+from extractors.geometry import group_lines, height, typical_height, union
 from extractors.phrase_vocab import PhraseVocab, load_vocab_file, norm_tokens
 from pipeline.contract import BBox
 from pipeline.page_model import PageWords, Word
@@ -148,9 +148,16 @@ SPECK_MAX_CONFIDENCE = 0.35
 _MEANINGFUL_SYMBOLS = frozenset("&#$%/-\u2013")
 
 
-def _is_speck(word: Word) -> bool:
+# A letter or digit is never printed this flat next to the page's usual word height: such a
+# "word" is a scan streak read as "7" or "i".
+FLAT_SPECK_HEIGHT_SHARE = 0.35
+
+
+def _is_speck(word: Word, typical_height: float = 0.0) -> bool:
     if not any(ch.isalnum() for ch in word.text):
         return not (set(word.text) <= _MEANINGFUL_SYMBOLS and word.confidence >= 0.5)
+    if height(word.bbox) < FLAT_SPECK_HEIGHT_SHARE * typical_height:
+        return True
     return (
         len(word.text) <= SPECK_MAX_LENGTH
         and word.confidence < SPECK_MAX_CONFIDENCE
@@ -163,7 +170,8 @@ def level_page(page: PageWords) -> LeveledPage:
     specks: OCR words without a letter or digit ("." ":" from scan noise)."""
     words = page.words
     if page.source.value == "ocr":
-        words = [w for w in words if not _is_speck(w)]
+        typical = typical_height([w.bbox for w in words], default=0.0)
+        words = [w for w in words if not _is_speck(w, typical)]
     slope = estimate_slope(words)
     if abs(slope) < MIN_SLOPE:
         if len(words) == len(page.words):

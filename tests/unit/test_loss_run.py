@@ -650,3 +650,72 @@ def test_a_header_whose_labels_wrap_into_lone_words_is_still_a_header():
     )
     assert rows["CL-7"]["policy_number"] == "GL-1234567"
     assert rows["CL-7"]["reserve"] == "1.00"
+
+
+def test_a_status_code_ocr_read_as_a_zero_is_open_but_an_amount_is_no_status():
+    assert normalise_status("0") == "open"
+    assert normalise_status("0;") == "open"
+    assert normalise_status("0.00") is None
+    assert normalise_status("10") is None
+
+
+def test_a_hyphen_ocr_spaced_off_stays_inside_the_identifier():
+    from extractors.loss_run_cells import repair_identifier
+
+    assert repair_identifier("BOP -8298012") == "BOP-8298012"
+    assert repair_identifier("BOP - 8298012") == "BOP-8298012"
+    assert repair_identifier("PA 3742 3912") == "PA 3742 3912"
+
+
+def _grouped_table(policy_size: float) -> PageWords:
+    """A table without a policy column: each group of claims under a "POLICY: ..." heading,
+    closed by a "Policy ... subtotal" row."""
+    header = {k: v for k, v in STANDARD_HEADER.items() if k != "policy"}
+    return page(
+        *heading(),
+        *header_row(150, header),
+        (200, 166, "TERM: 2024-10-01 - 2025-10-01", policy_size),
+        *claim_row(182, {k: v for k, v in row_values("CL-1", "1.00", "0.00", "1.00").items()
+                         if k != "policy"}),
+        (30, 198, "Policy PA 3742 3912 subtotal (1 claim)", 8),
+        right_aligned(480, 198, "1.00"),
+        right_aligned(530, 198, "0.00"),
+        right_aligned(585, 198, "1.00"),
+        (30, 214, "POLICY:", policy_size),
+        (30 + 4.5 * policy_size, 214, "BOP-8298012", policy_size),
+        *claim_row(230, {k: v for k, v in row_values("CL-2", "2.00", "5.00", "7.00").items()
+                         if k != "policy"}),
+    )
+
+
+def _wide_caps(x: float, y: float, parts: list[str], gap: float) -> list[Word]:
+    """Capitals set wide and low: 4.5 pt per character, 6 pt high, `gap` between words."""
+    words: list[Word] = []
+    for part in parts:
+        words.append(Word(text=part, bbox=(x, y, x + 4.5 * len(part), y + 6.0), confidence=1.0))
+        x += 4.5 * len(part) + gap
+    return words
+
+
+def test_policy_group_headings_in_small_capitals_name_their_claims_policy():
+    table = _grouped_table(7.0)
+    # Word spaces (4.5 pt) wider than half the caps' height, as a tracked heading font sets them.
+    label = _wide_caps(30, 167, ["POLICY:", "PA", "3742", "3912"], 4.5)
+    table = table.model_copy(update={"words": [*table.words, *label]})
+    rows = claims_by_number(extract_loss_run([table]))
+    assert rows["CL-1"]["policy_number"] == "PA 3742 3912"
+    assert rows["CL-2"]["policy_number"] == "BOP-8298012"
+
+
+def test_a_flat_scan_streak_read_as_a_digit_does_not_break_the_header():
+    straight = page(
+        *header_row(150, STANDARD_HEADER),
+        *claim_row(166, row_values("CL-1", "1.00", "0.00", "1.00")),
+        *claim_row(182, row_values("CL-2", "2.00", "5.00", "7.00")),
+    )
+    # A one-point-high "7" between two header labels (a streak on the scan).
+    streak = Word(text="7", bbox=(380.0, 151.0, 381.0, 152.0), confidence=0.27)
+    noisy = straight.model_copy(update={"words": [*straight.words, streak]})
+    rows = claims_by_number(extract_loss_run([_skewed(noisy, 2.0)]))
+    assert rows["CL-2"]["incurred"] == "7.00"
+    assert rows["CL-2"]["status"] == "closed"
