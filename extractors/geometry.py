@@ -72,10 +72,16 @@ def group_lines(boxes: Sequence[BBox], min_overlap: float = 0.5) -> list[list[in
     """
     order = sorted(range(len(boxes)), key=lambda i: (boxes[i][0], boxes[i][1]))
     lines: list[list[int]] = []
+    # Top and bottom of all each line's words: a line that misses the new word's rows entirely
+    # cannot overlap it, and skipping it keeps a dense page from costing words x lines calls.
+    spans: list[list[float]] = []
     for index in order:
         box = boxes[index]
         best: tuple[float, int] | None = None
         for line_no, line in enumerate(lines):
+            top, bottom = spans[line_no]
+            if top >= box[3] or bottom <= box[1]:
+                continue
             last = _chain_anchor(boxes, line, box)
             if vertical_overlap(last, box) < min_overlap:
                 continue
@@ -88,8 +94,11 @@ def group_lines(boxes: Sequence[BBox], min_overlap: float = 0.5) -> list[list[in
                 best = (score, line_no)
         if best is None:
             lines.append([index])
+            spans.append([box[1], box[3]])
         else:
             lines[best[1]].append(index)
+            span = spans[best[1]]
+            span[0], span[1] = min(span[0], box[1]), max(span[1], box[3])
     for line in lines:
         line.sort(key=lambda i: boxes[i][0])
     lines.sort(key=lambda line: (median(y_center(boxes[i]) for i in line), boxes[line[0]][0]))

@@ -52,6 +52,7 @@ class PhraseVocab:
                 if key and key not in self._label_of:
                     self._label_of[key] = (label, phrase)
         self.max_len = max((len(key) for key in self._label_of), default=0)
+        self._first_tokens = {key[0] for key in self._label_of}
 
     def __contains__(self, tokens: object) -> bool:
         return isinstance(tokens, tuple) and tokens in self._label_of
@@ -64,6 +65,8 @@ class PhraseVocab:
         """Every match at every start (overlaps allowed): for presence tests."""
         found: list[PhraseMatch] = []
         for start in range(len(tokens)):
+            if tokens[start] not in self._first_tokens:
+                continue  # no phrase starts with this token
             for length in range(min(self.max_len, len(tokens) - start), 0, -1):
                 hit = self._label_of.get(tuple(tokens[start : start + length]))
                 if hit:

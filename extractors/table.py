@@ -677,12 +677,14 @@ def column_bounds(
             cuts.append(preferred)
             continue
         label_words = left.words + right.words
+        # Only words reaching into (low, high) can be cut there; the rest cost nothing anywhere.
+        nearby = [w for w in words if w.bbox[0] < high and w.bbox[2] > low]
         steps = max(2, int(high - low))
         best_cost: float | None = None
         runs: list[tuple[float, float]] = []  # runs of positions sharing the lowest cost
         for k in range(1, steps):
             x = low + (high - low) * k / steps
-            cost = sum(1 for w in words if w.bbox[0] < x < w.bbox[2])
+            cost = sum(1 for w in nearby if w.bbox[0] < x < w.bbox[2])
             cost += _HEADER_CUT_COST * sum(1 for w in label_words if w.bbox[0] < x < w.bbox[2])
             if best_cost is None or cost < best_cost:
                 best_cost, runs = cost, [(x, x)]
