@@ -60,7 +60,7 @@ from pipeline.normal_forms import (
     normalise_name,
     parse_money,
 )
-from pipeline.page_model import PageWords, Word
+from pipeline.page_model import PageWords, Word, WordSource
 
 # Prior trust in a value by where it was read (see extractors/confidence.py).
 TABLE_CELL = 0.97  # a cell under a header column recognised by its label
@@ -335,6 +335,10 @@ def _value(
     )
 
 
+def _read_by_ocr(leveled: LeveledPage | None) -> bool:
+    return leveled is not None and leveled.page.source is WordSource.OCR
+
+
 def _row_fields(row: _Row, policy_above) -> Row:
     base = TABLE_CELL_INHERITED if row.region.inherited else TABLE_CELL
     fields: Row = {}
@@ -359,7 +363,7 @@ def _row_fields(row: _Row, policy_above) -> Row:
                 value=None, confidence=absent_confidence(Absence.EMPTY_VALUE), rule=rule
             )
             continue
-        value, grammar = cell_value(name, words)
+        value, grammar = cell_value(name, words, ocr=_read_by_ocr(row.region.leveled))
         fields[name] = _value(
             value, words, row.page_number, strength, grammar, rule, row.region.leveled
         )
@@ -641,7 +645,7 @@ def _block_fields(block: ClaimBlock, policy_above) -> Row:
                 value=None, confidence=absent_confidence(Absence.NO_LABEL), rule=rule
             )
             continue
-        value, grammar = cell_value(name, words)
+        value, grammar = cell_value(name, words, ocr=_read_by_ocr(block.leveled))
         fields[name] = _value(
             value, words, block.page_number, RuleStrength.LABEL_RIGHT, grammar, rule, block.leveled
         )

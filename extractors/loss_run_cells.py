@@ -191,7 +191,62 @@ def is_claim_id(words: Sequence[Word]) -> bool:
     )
 
 
-def cell_value(name: str, words: Sequence[Word]) -> tuple[str | None, Grammar]:
+# ---------------------------------------------------------------------------------------------
+# Free text read by OCR: scan specks OCR glued onto the words as punctuation
+
+# Printed before a word's first letter only by a speck: "‘Claimant", "_Linda", ".therapy".
+_LEADING_SPECKS = "\u2018\u2019'`\u201c\u201d\"_.,:;\u00bb\u00ab~|-\u2014\u2013"
+# After a word, mid-sentence (the next word starts in lower case): "while. stocking",
+# "dining: area", "from» parked". Commas and semicolons are printed there, so they stay.
+_TRAILING_SPECKS = "\u2018\u2019'`\u201c\u201d\"_.:\u00bb\u00ab~|"
+# A cell never ends in these; OCR reads a speck after the last word as one.
+_CELL_END_SPECKS = ":;,_~|\u00bb\u00ab\u2018\u2019'`"
+# A lone mark at either end of a cell: a rule or speck, not text.
+_LONE_MARKS = frozenset("-_~|.,:;\u2014\u2013\u2018\u2019'`\u00bb\u00ab")
+# Two words OCR joined by a speck: "at:customer", "on.uneven".
+_JOINED_BY_SPECK = re.compile(r"(?<=[a-z]{2})[.:](?=[a-z]{2})")
+# Given and family name OCR ran together: "NadiaAshdown" (not "McDonald", "MacArthur").
+_RUN_TOGETHER_NAME = re.compile(r"\b([A-Z][a-z]{3,})([A-Z][a-z]{2,})\b")
+
+
+def clean_ocr_text(text: str, name: bool = False) -> str:
+    """Free text or a name as OCR read it, without the specks it read as punctuation.
+
+    Only marks no printed text puts there are dropped: before a word's first letter, after a
+    word inside a sentence (the next word in lower case), alone at the cell's ends, or joining
+    two lower-case words. Hyphens inside words stay ("Rear-ended", "Vasquez-Reyes")."""
+    tokens = _JOINED_BY_SPECK.sub(" ", text).split()
+    while tokens and set(tokens[0]) <= _LONE_MARKS:
+        tokens.pop(0)
+    while tokens and set(tokens[-1]) <= _LONE_MARKS:
+        tokens.pop()
+    cleaned: list[str] = []
+    for index, token in enumerate(tokens):
+        stripped = token.lstrip(_LEADING_SPECKS)
+        if stripped[:1].isalpha():
+            token = stripped
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if following[:1].islower() and token.rstrip(_TRAILING_SPECKS)[-1:].isalpha():
+            token = token.rstrip(_TRAILING_SPECKS)
+        cleaned.append(token)
+    result = " ".join(cleaned).rstrip(_CELL_END_SPECKS)
+    if name:
+        # A name's last word ends in no period unless it is short ("Jr.", "Inc.").
+        words = result.split()
+        words = [w.rstrip("\u2019'`") for w in words]
+        if words and len(words[-1]) > 4 and words[-1].endswith("."):
+            words[-1] = words[-1].rstrip(".")
+        words = [w.rstrip(".") if len(w) > 4 and i < len(words) - 1 else w
+                 for i, w in enumerate(words)]
+        result = _RUN_TOGETHER_NAME.sub(r"\1 \2", " ".join(words))
+    return result
+
+
+def cell_value(
+    name: str, words: Sequence[Word], ocr: bool = False
+) -> tuple[str | None, Grammar]:
+    """A cell's normal form and how well it fits its grammar. `ocr`: words read by OCR, whose
+    free text loses the specks OCR read as punctuation."""
     text = text_of(words)
     kind = CLAIM_ROW_FIELDS[name]
     if name == "status":
@@ -208,8 +263,8 @@ def cell_value(name: str, words: Sequence[Word]) -> tuple[str | None, Grammar]:
         grammar = Grammar.VALID if value and clean and re.search(r"\d", value) else Grammar.DOUBTFUL
         return value, grammar
     if kind.value == "name":
-        return normalise_name(text), Grammar.NONE
-    return normalise_text(text), Grammar.NONE
+        return normalise_name(clean_ocr_text(text, name=True) if ocr else text), Grammar.NONE
+    return normalise_text(clean_ocr_text(text) if ocr else text), Grammar.NONE
 
 
 def identifier_words(words: Sequence[Word]) -> list[Word]:

@@ -221,3 +221,12 @@ def test_span_confidence_is_a_probability_like_number():
     spans = split_documents([loss_run_first_page(1), loss_run_rows_page(2)])
     assert len(spans) == 1
     assert 0.9 < spans[0].confidence <= 1.0
+
+
+def test_page_numbers_behind_a_rule_speck_count_and_a_page_referred_to_does_not():
+    from pipeline.classify import _page_numbering
+
+    assert _page_numbering("ACME - continued from page 1 ... _Page 2 of 2") == (2, 2)
+    assert _page_numbering("continued from page 1") == (None, None)
+    assert _page_numbering("see page 4 for details") == (None, None)
+    assert _page_numbering("Page 3") == (3, None)

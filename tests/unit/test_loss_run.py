@@ -719,3 +719,22 @@ def test_a_flat_scan_streak_read_as_a_digit_does_not_break_the_header():
     rows = claims_by_number(extract_loss_run([_skewed(noisy, 2.0)]))
     assert rows["CL-2"]["incurred"] == "7.00"
     assert rows["CL-2"]["status"] == "closed"
+
+
+def test_ocr_specks_read_as_punctuation_leave_descriptions_and_names():
+    from extractors.loss_run_cells import clean_ocr_text
+
+    assert clean_ocr_text("claimant vehicle total. loss:") == "claimant vehicle total loss"
+    assert clean_ocr_text("- Employee strained lower back. lifting -boxes") == (
+        "Employee strained lower back lifting boxes"
+    )
+    assert clean_ocr_text("water leak at:customer home") == "water leak at customer home"
+    assert clean_ocr_text("Burn \u2018to forearm from\u00bb fryer oil") == "Burn to forearm from fryer oil"
+    # Printed punctuation and hyphens stay.
+    assert clean_ocr_text("Break-in, tools taken; Hit deer - total loss") == (
+        "Break-in, tools taken; Hit deer - total loss"
+    )
+    assert clean_ocr_text("\u2018Hannah Dunmore -", name=True) == "Hannah Dunmore"
+    assert clean_ocr_text("Colleen. Mendelsohn", name=True) == "Colleen Mendelsohn"
+    assert clean_ocr_text("NadiaAshdown", name=True) == "Nadia Ashdown"
+    assert clean_ocr_text("Ann McDonald Jr.", name=True) == "Ann McDonald Jr."
