@@ -68,13 +68,28 @@ _TAIL_CLOSERS = (")", "]")
 DEFAULT_SCOPE = "_default"
 
 
+# Marks a scan speck glued before a value's first letter or digit puts there ("‘CR24-49678",
+# "|HO-9176103", ".Owen Yardley", "_claims@..."); no printed value starts with one.
+_GLUED_SPECKS = "\u2018\u2019'`_|.,:;~\u00bb\u00ab\u00b0"
+
+
+def _without_glued_speck(value: str, tokens: Sequence[Token]) -> str:
+    if not tokens or not tokens[0]._.from_ocr:
+        return value
+    stripped = value.lstrip(_GLUED_SPECKS)
+    return stripped if stripped[:1].isalnum() else value
+
+
 def value_of(found: Found, rule: str, strength: RuleStrength | float) -> FieldValue:
     """A contract `FieldValue` for `found`: confidence fused, page and box from its tokens."""
     tokens = list(found.tokens)
     page = tokens[0]._.page
     on_page = [t for t in tokens if t._.page == page]
+    value = found.value
+    if isinstance(value, str):
+        value = _without_glued_speck(value, tokens)
     return FieldValue(
-        value=found.value,
+        value=value,
         confidence=fuse_confidence(strength, found.grammar, [t._.ocr_conf for t in tokens]),
         page=page,
         bbox=tuple(round(v, 2) for v in geometry.page_box(on_page)),

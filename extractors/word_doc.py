@@ -202,8 +202,14 @@ def _looks_like_label(span: Span) -> bool:
         ] > wide or previous.text.endswith((":", "|", ";", "-", "\u2013", "\u2014"))
     if not starts:
         # "K9776418 State: AZ": a colon label right after a value (a word with digits) still
-        # starts a field; "Agency Phone:" is another label, not "Phone:".
-        return span[-1].text.endswith(":") and any(ch.isdigit() for ch in previous.text)
+        # starts a field; "Agency Phone:" is another label, not "Phone:". So does a label of
+        # several words set apart from what follows it ("PA 17011 Email Address    a@b.c": the
+        # next cell of a ruled row, close behind the value before it).
+        if not any(ch.isdigit() for ch in previous.text):
+            return False
+        if span[-1].text.endswith(":"):
+            return True
+        return len(span) >= 2 and _gap_after(span, line, last) > 2 * wide
     if span[-1].text.endswith(":") or last == len(line) - 1:
         return True
     following = line[last + 1]
@@ -226,6 +232,13 @@ def _looks_like_label(span: Span) -> bool:
         after = line[nxt + 1]
         return after._.layout_box[0] - following._.layout_box[2] > wide
     return False
+
+
+def _gap_after(span: Span, line: Sequence[Token], last: int) -> float:
+    """White space right of the span on its line (infinite at the line's end)."""
+    if last + 1 >= len(line):
+        return math.inf
+    return line[last + 1]._.layout_box[0] - span[-1]._.layout_box[2]
 
 
 # What OCR makes of dust, ruling-line ends and box corners beside a label.

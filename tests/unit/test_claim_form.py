@@ -299,3 +299,26 @@ def test_a_speck_right_of_a_label_is_not_its_value(speck: str) -> None:
         "shoulder pain."
     )
     assert got["estimated_loss_amount"] == "1200.00"
+
+
+def test_a_speck_glued_before_an_ocr_value_is_dropped() -> None:
+    notice = label_left_notice()
+    words = [
+        w.model_copy(update={"text": "\u2018HO-2254257"}) if w.text == "HO-2254257" else w
+        for w in notice.words
+    ]
+    scanned = notice.model_copy(update={"source": WordSource.OCR, "words": words})
+    assert values(extract_claim_form([scanned]))["policy_number"] == "HO-2254257"
+
+
+def test_a_ruled_row_label_close_behind_a_value_ends_that_value() -> None:
+    # Two cells of one ruled row: the second label starts a word space after the first value.
+    form = page(
+        (54, 40, "Granite Ridge Mutual Insurance Company", 15),
+        (200, 90, "FIRST NOTICE OF LOSS", 14),
+        (54, 150, "Insured's Address"), (160, 150, "8804 Union Ave, Millbrook Falls, PA 17011"),
+        (358, 150, "Email Address"), (470, 150, "pl@mail.example.com"),
+    )  # fmt: skip
+    got = values(extract_claim_form([form]))
+    assert got["insured_address"] == "8804 Union Ave, Millbrook Falls, PA 17011"
+    assert got["insured_email"] == "pl@mail.example.com"
