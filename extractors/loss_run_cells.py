@@ -236,15 +236,14 @@ def clean_ocr_text(text: str, name: bool = False) -> str:
         words = [w.rstrip("\u2019'`") for w in words]
         if words and len(words[-1]) > 4 and words[-1].endswith("."):
             words[-1] = words[-1].rstrip(".")
-        words = [w.rstrip(".") if len(w) > 4 and i < len(words) - 1 else w
-                 for i, w in enumerate(words)]
+        words = [
+            w.rstrip(".") if len(w) > 4 and i < len(words) - 1 else w for i, w in enumerate(words)
+        ]
         result = _RUN_TOGETHER_NAME.sub(r"\1 \2", " ".join(words))
     return result
 
 
-def cell_value(
-    name: str, words: Sequence[Word], ocr: bool = False
-) -> tuple[str | None, Grammar]:
+def cell_value(name: str, words: Sequence[Word], ocr: bool = False) -> tuple[str | None, Grammar]:
     """A cell's normal form and how well it fits its grammar. `ocr`: words read by OCR, whose
     free text loses the specks OCR read as punctuation."""
     text = text_of(words)

@@ -321,9 +321,13 @@ def repair_label_token(token: str) -> tuple[str, ...]:
         close = [w for w in known if len(w) >= 4 and _within_one_edit(token, w)]
         if len(close) == 1:
             return (close[0],)
-    for cut in range(3, len(token) - 2):
-        if token[:cut] in known and token[cut:] in known:
-            return (token[:cut], token[cut:])
+    # Two words read as one; the shorter may be a two-letter one ("Paidto Date").
+    cuts = [
+        cut for cut in range(2, len(token) - 1) if token[:cut] in known and token[cut:] in known
+    ]
+    if cuts:
+        cut = max(cuts, key=lambda c: min(c, len(token) - c))
+        return (token[:cut], token[cut:])
     return (token,)
 
 

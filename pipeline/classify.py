@@ -39,12 +39,13 @@ BLANK_PAGE_WORDS = 4
 # Heading bands sharing less than this (Jaccard) belong to different documents.
 SAME_HEADING = 0.5
 
-# "Page 2 of 5", also as OCR reads it ("PAGE 1.0F 2", "Page 1 0f 2").
+# "Page 2 of 5", also as OCR reads it ("PAGE 1.0F 2", "Page 1 0f 2", "Page.2 of 2").
 # Not after a letter, but after OCR's "_" or "|" from a rule ("_Page 2 of 2").
 _PAGE_OF = re.compile(
-    r"(?<![a-z])page\s*:?\s*(\d{1,3})\s*[.,]?\s*(?:of|0f|o\s?f|/)\s*(\d{1,3})\b", re.IGNORECASE
+    r"(?<![a-z])page\s*[:.,]?\s*(\d{1,3})\s*[.,]?\s*(?:of|0f|o\s?f|/)\s*(\d{1,3})\b",
+    re.IGNORECASE,
 )
-_PAGE_ALONE = re.compile(r"(?<![a-z])page\s*:?\s*(\d{1,3})\b(?!\s*(?:of|/))", re.IGNORECASE)
+_PAGE_ALONE = re.compile(r"(?<![a-z])page\s*[:.,]?\s*(\d{1,3})\b(?!\s*(?:of|/))", re.IGNORECASE)
 # "continued from page 1", "see page 3": a page named, not this page's number.
 _OTHER_PAGE = re.compile(r"\b(?:from|see|to|on)\s*$", re.IGNORECASE)
 

@@ -230,3 +230,4 @@ def test_page_numbers_behind_a_rule_speck_count_and_a_page_referred_to_does_not(
     assert _page_numbering("continued from page 1") == (None, None)
     assert _page_numbering("see page 4 for details") == (None, None)
     assert _page_numbering("Page 3") == (3, None)
+    assert _page_numbering("Page.2 of 2") == (2, 2)

@@ -675,16 +675,20 @@ def _grouped_table(policy_size: float) -> PageWords:
         *heading(),
         *header_row(150, header),
         (200, 166, "TERM: 2024-10-01 - 2025-10-01", policy_size),
-        *claim_row(182, {k: v for k, v in row_values("CL-1", "1.00", "0.00", "1.00").items()
-                         if k != "policy"}),
+        *claim_row(
+            182,
+            {k: v for k, v in row_values("CL-1", "1.00", "0.00", "1.00").items() if k != "policy"},
+        ),
         (30, 198, "Policy PA 3742 3912 subtotal (1 claim)", 8),
         right_aligned(480, 198, "1.00"),
         right_aligned(530, 198, "0.00"),
         right_aligned(585, 198, "1.00"),
         (30, 214, "POLICY:", policy_size),
         (30 + 4.5 * policy_size, 214, "BOP-8298012", policy_size),
-        *claim_row(230, {k: v for k, v in row_values("CL-2", "2.00", "5.00", "7.00").items()
-                         if k != "policy"}),
+        *claim_row(
+            230,
+            {k: v for k, v in row_values("CL-2", "2.00", "5.00", "7.00").items() if k != "policy"},
+        ),
     )
 
 
@@ -729,7 +733,10 @@ def test_ocr_specks_read_as_punctuation_leave_descriptions_and_names():
         "Employee strained lower back lifting boxes"
     )
     assert clean_ocr_text("water leak at:customer home") == "water leak at customer home"
-    assert clean_ocr_text("Burn \u2018to forearm from\u00bb fryer oil") == "Burn to forearm from fryer oil"
+    assert (
+        clean_ocr_text("Burn \u2018to forearm from\u00bb fryer oil")
+        == "Burn to forearm from fryer oil"
+    )
     # Printed punctuation and hyphens stay.
     assert clean_ocr_text("Break-in, tools taken; Hit deer - total loss") == (
         "Break-in, tools taken; Hit deer - total loss"
@@ -738,3 +745,11 @@ def test_ocr_specks_read_as_punctuation_leave_descriptions_and_names():
     assert clean_ocr_text("Colleen. Mendelsohn", name=True) == "Colleen Mendelsohn"
     assert clean_ocr_text("NadiaAshdown", name=True) == "Nadia Ashdown"
     assert clean_ocr_text("Ann McDonald Jr.", name=True) == "Ann McDonald Jr."
+
+
+def test_a_header_word_run_into_a_short_one_is_split():
+    from extractors.table import repair_label_token
+
+    assert repair_label_token("paidto") == ("paid", "to")
+    assert repair_label_token("claimantname") == ("claimant", "name")
+    assert repair_label_token("reserve") == ("reserve",)
