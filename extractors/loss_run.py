@@ -374,7 +374,7 @@ def _row_fields(row: _Row, policy_above) -> Row:
 # Policy group headings ("Policy: PA-1234567  Term: ...") for tables without a policy column
 
 # Widest white space (in character widths) inside one printed identifier.
-VALUE_SPACE_CHARS = 1.2
+VALUE_SPACE_CHARS = 1.6
 _POLICY_LABEL_TAIL = frozenset({"number", "no", "#", "num", "nbr", "id"})
 
 

@@ -57,6 +57,7 @@ def loss_run_vocab() -> _Vocab:
     )
 
 
+_DASHES = frozenset({"-", "\u2013", "\u2014", "_", "~"})
 _STATUS_DIGIT_LETTERS = {"0": "o"}
 # Only a digit standing alone (or among letters) in the cell: "0.00" is an amount, not a code.
 _STATUS_DIGITS = re.compile(r"(?<![\d.,])0(?![\d.,])")
@@ -152,7 +153,7 @@ def text_of(words: Iterable[Word]) -> str:
 EDGE_JUNK = ".,;:'\"`|*\u201c\u201d\u2018\u2019"
 # Symbols OCR reads in place of the capital letter they look like.
 _LOOKALIKE_LETTERS = {"\u00a9": "C", "\u00ae": "R", "\u00a2": "C", "\u20ac": "C", "$": "S"}
-# An identifier never ends in a dash: one there is OCR reading a speck or a rule.
+# An identifier never starts or ends in a dash: one there is OCR reading a speck or a rule.
 TRAILING_JUNK = "-\u2013\u2014_"
 
 
@@ -163,7 +164,7 @@ def repair_identifier(text: str) -> str:
     """An identifier as printed, undoing what OCR does to them: specks and quotes at the ends,
     a dash at the end, a symbol read for the letter it looks like ("$R133860", "\u20ac725850")
     or doubled onto one ("C\u20ac844629")."""
-    text = text.strip(EDGE_JUNK).rstrip(TRAILING_JUNK)
+    text = text.strip(EDGE_JUNK).strip(TRAILING_JUNK).strip(EDGE_JUNK)
     # A hyphen joins the parts of an identifier; a space OCR sets beside it is not printed.
     text = _SPACED_HYPHEN.sub("-", text)
     repaired: list[str] = []
@@ -251,6 +252,10 @@ def cell_value(name: str, words: Sequence[Word], ocr: bool = False) -> tuple[str
     if name == "status":
         return normalise_status(text), Grammar.VALID
     if kind.value == "money":
+        if ocr and len(words) > 1 and words[0].text in _DASHES:
+            # A dash OCR read apart from the amount is a speck or a rule: a minus sign is
+            # printed against its number ("-570.00") or as parentheses.
+            text = text_of(words[1:])
         return normalise_money(text.replace(" ", "")), Grammar.VALID
     if kind.value == "date":
         return normalise_date(text), Grammar.VALID

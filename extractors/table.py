@@ -165,16 +165,36 @@ def _is_speck(word: Word, typical_height: float = 0.0) -> bool:
     )
 
 
+# A word of letters run into a dollar amount: two cells printed (or read) without a space
+# between them ("RE-OPENED$15,545.00" when a long status touches the paid column).
+_GLUED_AMOUNT = re.compile(r"^([A-Za-z][A-Za-z\-/.]*[A-Za-z.])(\$\(?-?\d[\d,]*\.\d{2}\)?)$")
+
+
+def split_glued_amount(word: Word) -> list[Word]:
+    """The word, or its two parts with the box divided in proportion to their characters."""
+    match = _GLUED_AMOUNT.match(word.text)
+    if match is None:
+        return [word]
+    x0, y0, x1, y1 = word.bbox
+    cut = x0 + (x1 - x0) * len(match.group(1)) / len(word.text)
+    return [
+        word.model_copy(update={"text": match.group(1), "bbox": (x0, y0, cut, y1)}),
+        word.model_copy(update={"text": match.group(2), "bbox": (cut, y0, x1, y1)}),
+    ]
+
+
 def level_page(page: PageWords) -> LeveledPage:
     """Turn the word boxes of a skewed page level about the page centre (sizes kept), and drop
     specks: OCR words without a letter or digit ("." ":" from scan noise)."""
-    words = page.words
+    words = [piece for word in page.words for piece in split_glued_amount(word)]
     if page.source.value == "ocr":
         typical = typical_height([w.bbox for w in words], default=0.0)
         words = [w for w in words if not _is_speck(w, typical)]
     slope = estimate_slope(words)
     if abs(slope) < MIN_SLOPE:
-        if len(words) == len(page.words):
+        if len(words) == len(page.words) and all(
+            a is b for a, b in zip(words, page.words, strict=True)
+        ):
             return LeveledPage(page, {})
         return LeveledPage(page.model_copy(update={"words": words}), {})
     angle = math.atan(slope)

@@ -753,3 +753,29 @@ def test_a_header_word_run_into_a_short_one_is_split():
     assert repair_label_token("paidto") == ("paid", "to")
     assert repair_label_token("claimantname") == ("claimant", "name")
     assert repair_label_token("reserve") == ("reserve",)
+
+
+def test_a_status_run_into_the_paid_amount_is_two_cells():
+    from extractors.table import split_glued_amount
+
+    word = Word(text="RE-OPENED$15,545.00", bbox=(380.0, 100.0, 475.0, 108.0), confidence=1.0)
+    status, paid = split_glued_amount(word)
+    assert (status.text, paid.text) == ("RE-OPENED", "$15,545.00")
+    assert status.bbox[2] == paid.bbox[0] and paid.bbox[2] == 475.0
+    assert split_glued_amount(Word(text="$15,545.00", bbox=(0, 0, 1, 1), confidence=1.0)) == [
+        Word(text="$15,545.00", bbox=(0, 0, 1, 1), confidence=1.0)
+    ]
+
+
+def test_ocr_dashes_before_an_identifier_or_apart_from_an_amount_are_specks():
+    from extractors.loss_run_cells import cell_value, repair_identifier
+
+    assert repair_identifier("-LH248001") == "LH248001"
+    assert repair_identifier("_C921978-008") == "C921978-008"
+    assert repair_identifier("\u2014-37-AUT-788254") == "37-AUT-788254"
+    dash = Word(text="-", bbox=(500.0, 100.0, 502.0, 101.0), confidence=0.5)
+    amount = Word(text="17,219.00", bbox=(506.0, 100.0, 540.0, 108.0), confidence=0.9)
+    assert cell_value("reserve", [dash, amount], ocr=True)[0] == "17219.00"
+    assert cell_value("reserve", [Word(text="-570.00", bbox=(0, 0, 9, 9), confidence=1)])[0] == (
+        "-570.00"
+    )
