@@ -244,6 +244,24 @@ def cell_right_edge(label: Span) -> float:
     return doc._.page_sizes[label[0]._.page][0]
 
 
+def _without_run_in(
+    line: Sequence[Token], inside: list[Token], label_left: float, line_height: float
+) -> list[Token]:
+    """`inside` without the words that start left of the label and are the tail of text
+    running in from the left ("... Foxborough Heights, NC" of the neighbouring cell's value,
+    under "Police Report Number"): a word space or less from the word before them."""
+    if not inside or inside[0]._.layout_box[0] >= label_left:
+        return inside
+    previous = {t.i: p for p, t in zip(line, line[1:], strict=False)}
+    kept = list(inside)
+    while kept and kept[0]._.layout_box[0] < label_left:
+        before = previous.get(kept[0].i)
+        if before is None or kept[0]._.layout_box[0] - before._.layout_box[2] > line_height:
+            break
+        kept.pop(0)
+    return kept
+
+
 def below(
     label: Span,
     is_stop: Callable[[Token], bool],
@@ -274,6 +292,7 @@ def below(
     previous_bottom = label_box[3]
     for line in lines_after(label[0]):
         inside = [t for t in line if t._.layout_box[0] >= left and t._.layout_box[0] < right]
+        inside = _without_run_in(line, inside, label_box[0], line_height)
         if not inside:
             if found:
                 break

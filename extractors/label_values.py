@@ -73,11 +73,22 @@ DEFAULT_SCOPE = "_default"
 _GLUED_SPECKS = "\u2018\u2019'`_|.,:;~\u00bb\u00ab\u00b0"
 
 
+# A speck OCR reads after a value's last word, alone or glued to it ("Silverado |", "66658\"").
+_TRAILING_SPECK = re.compile(r"(?:\s+[|_~'`\u2018\u2019]+|[|_~`]+)$")
+# A speck read right after a printed comma or before a word (", .Lakemont", "WAY,.RIVERBEND").
+_SPECK_AFTER_COMMA = re.compile(r",\s*[.`'\u2018]+\s*(?=[A-Za-z0-9])")
+
+
 def _without_glued_speck(value: str, tokens: Sequence[Token]) -> str:
     if not tokens or not tokens[0]._.from_ocr:
         return value
     stripped = value.lstrip(_GLUED_SPECKS)
-    return stripped if stripped[:1].isalnum() else value
+    value = stripped if stripped[:1].isalnum() else value
+    value = _SPECK_AFTER_COMMA.sub(", ", value)
+    trimmed = _TRAILING_SPECK.sub("", value)
+    if trimmed.count('"') == 1 and trimmed.endswith('"'):
+        trimmed = trimmed[:-1].rstrip()  # a quote that opens nothing
+    return trimmed if trimmed else value
 
 
 def value_of(found: Found, rule: str, strength: RuleStrength | float) -> FieldValue:

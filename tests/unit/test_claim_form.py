@@ -322,3 +322,33 @@ def test_a_ruled_row_label_close_behind_a_value_ends_that_value() -> None:
     got = values(extract_claim_form([form]))
     assert got["insured_address"] == "8804 Union Ave, Millbrook Falls, PA 17011"
     assert got["insured_email"] == "pl@mail.example.com"
+
+
+def test_a_left_value_running_under_the_next_label_stays_out_of_its_value() -> None:
+    label, value = 7.0, 10.0
+    notice = page(
+        (48, 40, "PRAIRIE SHIELD INSURANCE CO.", 10),
+        (48, 66, "Vehicle Accident Claim Form", 18),
+        (48, 130, "Loss Location", label), (318, 130, "Police Report Number", label),
+        # The location is longer than its half of the row: its last word ends under the label.
+        (67, 141, "Quarry Dr at Quarry Pl, Foxborough Heights, NC", 12.0),
+        (318, 141, "ACC-2024-3551", value),
+    )  # fmt: skip
+    got = values(extract_claim_form([notice]))
+    assert got["police_report_number"] == "ACC-2024-3551"
+
+
+def test_specks_after_an_ocr_value_and_after_its_commas_are_dropped() -> None:
+    from extractors.label_values import _without_glued_speck
+
+    class _Ext:
+        from_ocr = True
+
+    class _Tok:
+        _ = _Ext()
+
+    tokens = [_Tok()]
+    assert _without_glued_speck("Silverado |", tokens) == "Silverado"  # type: ignore[arg-type]
+    assert _without_glued_speck('KS 66658"', tokens) == "KS 66658"  # type: ignore[arg-type]
+    assert _without_glued_speck("WAY,.RIVERBEND, MO", tokens) == "WAY, RIVERBEND, MO"  # type: ignore[arg-type]
+    assert _without_glued_speck('Acme "Best"', tokens) == 'Acme "Best"'  # type: ignore[arg-type]
