@@ -88,7 +88,25 @@ def _without_glued_speck(value: str, tokens: Sequence[Token]) -> str:
     trimmed = _TRAILING_SPECK.sub("", value)
     if trimmed.count('"') == 1 and trimmed.endswith('"'):
         trimmed = trimmed[:-1].rstrip()  # a quote that opens nothing
-    return trimmed if trimmed else value
+    return _capital_i_read_as_l(trimmed if trimmed else value)
+
+
+# OCR reads a capital I as a lower-case l; at the start of a word before a consonant ("lronbark
+# General Insurance") no word of a capitalised name begins so.
+_L_FOR_I = re.compile(r"^l(?=[bcdfghjkmnpqrstvwxz][a-z])")
+
+
+def _capital_i_read_as_l(value: str) -> str:
+    words = value.split(" ")
+    suspects = [i for i, w in enumerate(words) if _L_FOR_I.match(w)]
+    if not suspects:
+        return value
+    others = [w for i, w in enumerate(words) if i not in suspects and w[:1].isalpha()]
+    if not others or not all(w[0].isupper() for w in others):
+        return value  # not a capitalised name: a sentence may hold such a word
+    for i in suspects:
+        words[i] = "I" + words[i][1:]
+    return " ".join(words)
 
 
 def value_of(found: Found, rule: str, strength: RuleStrength | float) -> FieldValue:

@@ -207,6 +207,7 @@ _LONE_MARKS = frozenset("-_~|.,:;\u2014\u2013\u2018\u2019'`\u00bb\u00ab")
 # Two words OCR joined by a speck: "at:customer", "on.uneven".
 _JOINED_BY_SPECK = re.compile(r"(?<=[a-z]{2})[.:](?=[a-z]{2})")
 # Given and family name OCR ran together: "NadiaAshdown" (not "McDonald", "MacArthur").
+_L_FOR_I = re.compile(r"^l(?=[bcdfghjkmnpqrstvwxz][a-z])")
 _RUN_TOGETHER_NAME = re.compile(r"\b([A-Z][a-z]{3,})([A-Z][a-z]{2,})\b")
 
 
@@ -240,6 +241,8 @@ def clean_ocr_text(text: str, name: bool = False) -> str:
         words = [
             w.rstrip(".") if len(w) > 4 and i < len(words) - 1 else w for i, w in enumerate(words)
         ]
+        # A capital I read as l ("lsabel"): no name starts with l before a consonant.
+        words = ["I" + w[1:] if _L_FOR_I.match(w) else w for w in words]
         result = _RUN_TOGETHER_NAME.sub(r"\1 \2", " ".join(words))
     return result
 

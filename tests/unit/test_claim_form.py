@@ -352,3 +352,12 @@ def test_specks_after_an_ocr_value_and_after_its_commas_are_dropped() -> None:
     assert _without_glued_speck('KS 66658"', tokens) == "KS 66658"  # type: ignore[arg-type]
     assert _without_glued_speck("WAY,.RIVERBEND, MO", tokens) == "WAY, RIVERBEND, MO"  # type: ignore[arg-type]
     assert _without_glued_speck('Acme "Best"', tokens) == 'Acme "Best"'  # type: ignore[arg-type]
+
+
+def test_a_capital_i_ocr_read_as_l_is_restored_in_capitalised_names() -> None:
+    from extractors.label_values import _capital_i_read_as_l
+
+    assert _capital_i_read_as_l("lronbark General Insurance Company") == (
+        "Ironbark General Insurance Company"
+    )
+    assert _capital_i_read_as_l("Loss of 10 lbs of goods") == "Loss of 10 lbs of goods"
