@@ -503,6 +503,14 @@ def _valuation_from_text(pages: Sequence[PageWords]) -> FieldValue | None:
     return None
 
 
+def _has_rows(region: TableRegion) -> bool:
+    """Some line under the header carries three or more amounts or dates, as a claim row does."""
+    return any(
+        sum(1 for w in line.words if looks_like_money(w.text) or looks_like_date(w.text)) >= 3
+        for line in region.lines
+    )
+
+
 def _carrier_from_heading(
     pages: Sequence[PageWords], regions: Sequence[TableRegion]
 ) -> FieldValue | None:
@@ -515,7 +523,11 @@ def _carrier_from_heading(
     leveled, all_lines = page_layout(pages[0])
     page = leveled.page
     limit = page.height * 0.3
-    first_header = [r.header.top for r in regions if r.page_number == page.page_number]
+    # Only a header with rows under it ends the heading: a title that happens to name three
+    # columns ("HARBORLINE INDEMNITY COMPANY  LOSS DETAIL REPORT - BY POLICY") heads nothing.
+    first_header = [
+        r.header.top for r in regions if r.page_number == page.page_number and _has_rows(r)
+    ]
     if first_header:
         limit = min(limit, min(first_header))
     lines = [line for line in all_lines if line.top < limit]

@@ -779,3 +779,21 @@ def test_ocr_dashes_before_an_identifier_or_apart_from_an_amount_are_specks():
     assert cell_value("reserve", [Word(text="-570.00", bbox=(0, 0, 9, 9), confidence=1)])[0] == (
         "-570.00"
     )
+
+
+def test_a_title_that_names_columns_does_not_hide_the_carrier_above_the_table():
+    pages = [
+        page(
+            (30, 40, "HARBORLINE INDEMNITY COMPANY", 9),
+            (330, 40, "LOSS DETAIL REPORT - BY POLICY", 9),
+            (30, 80, "Insured:", 9),
+            (100, 80, "Acme Bakery LLC", 9),
+            (330, 80, "Valued as of:", 9),
+            (420, 80, "03/31/2026", 9),
+            *header_row(150, STANDARD_HEADER),
+            *claim_row(166, row_values("CL-1", "1.00", "0.00", "1.00")),
+        )
+    ]
+    fields = extract_loss_run(pages)
+    assert value(fields["carrier_name"]) == "HARBORLINE INDEMNITY COMPANY"
+    assert set(claims_by_number(fields)) == {"CL-1"}
