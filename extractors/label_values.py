@@ -79,12 +79,21 @@ _TRAILING_SPECK = re.compile(r"(?:\s+[|_~'`\u2018\u2019]+|[|_~`]+)$")
 _SPECK_AFTER_COMMA = re.compile(r",\s*[.`'\u2018]+\s*(?=[A-Za-z0-9])")
 
 
+# Inside a short value (a name, a place, an address) a period after a word of five or more
+# letters is a speck ("Harborline Indemnity. Company", "Heron. St"); abbreviations are shorter
+# ("St.", "Co.", "Blvd.", "Corp."). Sentences are longer and keep theirs.
+_SHORT_VALUE_WORDS = 8
+_PERIOD_AFTER_WORD = re.compile(r"(?<=[A-Za-z]{5})\.(?= [A-Za-z])")
+
+
 def _without_glued_speck(value: str, tokens: Sequence[Token]) -> str:
     if not tokens or not tokens[0]._.from_ocr:
         return value
     stripped = value.lstrip(_GLUED_SPECKS)
     value = stripped if stripped[:1].isalnum() else value
     value = _SPECK_AFTER_COMMA.sub(", ", value)
+    if len(value.split()) <= _SHORT_VALUE_WORDS:
+        value = _PERIOD_AFTER_WORD.sub("", value)
     trimmed = _TRAILING_SPECK.sub("", value)
     if trimmed.count('"') == 1 and trimmed.endswith('"'):
         trimmed = trimmed[:-1].rstrip()  # a quote that opens nothing

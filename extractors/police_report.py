@@ -143,7 +143,7 @@ def extract_police_report(pages: list[PageWords]) -> FieldMap:
             _unlabelled_narrative(doc, reader, outside_units) or fields["narrative"]
         )
     fields["officer_name"] = _without_rank(fields["officer_name"], vocab)  # type: ignore[arg-type]
-    fields["parties"] = [_read_party(reader, unit, blank) for unit in units]
+    fields["parties"] = [_split_trailing_state(_read_party(reader, unit, blank)) for unit in units]
     return fields
 
 
@@ -469,6 +469,27 @@ def _split_year_make_model(tokens: Sequence[Token]) -> dict[str, Found] | None:
         "vehicle_make": Found(make[0].text.strip(","), tuple(make), Grammar.NONE),
         "vehicle_model": Found(" ".join(t.text for t in model), tuple(model), Grammar.NONE),
     }
+
+
+_NUMBER_AND_STATE = re.compile(r"^(.*\d.*?)\s+([A-Z]{2})$")
+
+
+def _split_trailing_state(row: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """ "S686-4396-8957 MI": a licence number read together with the state printed after it
+    in the same cell. The state code goes to its own field when that is empty. (Plates are
+    left alone: "123 AB"-style plates may end in letters that spell a state.)"""
+    for number_field, state_field in (("driver_license_number", "driver_license_state"),):
+        number = row.get(number_field)
+        if number is None or not isinstance(number.value, str):
+            continue
+        match = _NUMBER_AND_STATE.match(number.value)
+        if match is None or normalise_state(match.group(2)) != match.group(2):
+            continue
+        row[number_field] = number.model_copy(update={"value": match.group(1)})
+        state = row.get(state_field)
+        if state is None or state.value is None:
+            row[state_field] = number.model_copy(update={"value": match.group(2)})
+    return row
 
 
 def _fill_states_beside_values(readings: dict[str, Reading], row: dict[str, FieldValue]) -> None:

@@ -361,3 +361,19 @@ def test_a_capital_i_ocr_read_as_l_is_restored_in_capitalised_names() -> None:
         "Ironbark General Insurance Company"
     )
     assert _capital_i_read_as_l("Loss of 10 lbs of goods") == "Loss of 10 lbs of goods"
+
+
+def test_a_period_ocr_reads_inside_a_short_value_is_dropped_but_abbreviations_stay() -> None:
+    from extractors.label_values import _without_glued_speck
+
+    class _Ext:
+        from_ocr = True
+
+    class _Tok:
+        _ = _Ext()
+
+    tokens = [_Tok()]
+    assert _without_glued_speck("Harborline Indemnity. Company", tokens) == (  # type: ignore[arg-type]
+        "Harborline Indemnity Company"
+    )
+    assert _without_glued_speck("12 Main St. Apt 4", tokens) == "12 Main St. Apt 4"  # type: ignore[arg-type]

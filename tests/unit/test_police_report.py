@@ -146,7 +146,8 @@ def test_side_by_side_units_split_the_width() -> None:
     assert [p["plate_state"] for p in parties] == ["NM", "NM"]
     assert [p["vehicle_make"] for p in parties] == ["Dodge", "Honda"]
     assert [p["insurer_name"] for p in parties] == [
-        "Harborline Indemnity Company", "Keystone Meadow Mutual"
+        "Harborline Indemnity Company",
+        "Keystone Meadow Mutual",
     ]
     assert all(p["vehicle_vin"] is None for p in parties)
     got = scalars(fields)
@@ -207,7 +208,15 @@ def test_a_report_without_units_has_no_parties() -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["UNIT 1", "Vehicle #1", "Driver #1", "V1", "PARTY 1", "Unit No. 1", "VEHICLE 1 - DRIVER INFORMATION"],
+    [
+        "UNIT 1",
+        "Vehicle #1",
+        "Driver #1",
+        "V1",
+        "PARTY 1",
+        "Unit No. 1",
+        "VEHICLE 1 - DRIVER INFORMATION",
+    ],
 )
 def test_unit_heading_wordings(heading: str) -> None:
     report = page(
@@ -225,3 +234,18 @@ def test_unit_heading_wordings(heading: str) -> None:
     assert parties[0]["vehicle_vin"] is None
     assert scalars(fields)["report_number"] == "24-00017"
     assert scalars(fields)["officer_name"] == "R. Holt"
+
+
+def test_a_licence_number_read_with_its_state_gives_the_state_its_own_field():
+    from extractors.police_report import _split_trailing_state
+    from pipeline.contract import FieldValue
+
+    row = {
+        "driver_license_number": FieldValue(value="S686-4396-8957 MI", confidence=0.9),
+        "driver_license_state": FieldValue(value=None, confidence=0.3),
+    }
+    row = _split_trailing_state(row)
+    assert row["driver_license_number"].value == "S686-4396-8957"
+    assert row["driver_license_state"].value == "MI"
+    kept = {"driver_license_number": FieldValue(value="D123 4567 ZZ", confidence=0.9)}
+    assert _split_trailing_state(kept)["driver_license_number"].value == "D123 4567 ZZ"
