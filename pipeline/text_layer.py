@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 # Characters XML 1.0 forbids; broken font encodings make pdftotext emit them.
 _XML_INVALID = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_PARSE_CHUNK_BYTES = 256 * 1024
 # Unicode categories that mark a glyph without a real character behind it.
 _GARBAGE_CATEGORIES = {"Cc", "Co", "Cn", "Cs"}
 _REPLACEMENT_CHAR = "\ufffd"
@@ -95,32 +96,49 @@ def read_text_layer(path: Path, page_sizes: list[PageSize], timeout_s: float) ->
 
 
 def parse_bbox_layout(xhtml: bytes) -> list[list[Word]]:
-    """Words per page from pdftotext's `-bbox-layout` XHTML; ids follow its blocks and lines."""
-    root = ElementTree.fromstring(_XML_INVALID.sub(b" ", xhtml))
+    """Words per page from pdftotext's `-bbox-layout` XHTML; ids follow its blocks and lines.
+
+    Parsed incrementally, each page's elements dropped once read: a tree of the whole XHTML of a
+    300-page file would take several hundred MB for a moment, many times its words.
+    """
     pages: list[list[Word]] = []
-    for page in root.iter(f"{_XHTML}page"):
-        words: list[Word] = []
-        block_id = 0
-        line_id = 0
-        for block in page.iter(f"{_XHTML}block"):
-            block_id += 1
-            for line in block.iter(f"{_XHTML}line"):
-                line_id += 1
-                for word in line.iter(f"{_XHTML}word"):
-                    text = " ".join((word.text or "").split())
-                    if not text:
-                        continue
-                    bbox = (
-                        float(word.get("xMin", 0)),
-                        float(word.get("yMin", 0)),
-                        float(word.get("xMax", 0)),
-                        float(word.get("yMax", 0)),
-                    )
-                    words.append(
-                        Word(text=text, bbox=bbox, confidence=1.0, line_id=line_id, block_id=block_id)
-                    )
-        pages.append(words)
+    parser = ElementTree.XMLPullParser(events=("end",))
+    cleaned = _XML_INVALID.sub(b" ", xhtml)
+    offsets = range(0, len(cleaned), _PARSE_CHUNK_BYTES)
+    for offset in [*offsets, None]:
+        if offset is None:
+            parser.close()
+        else:
+            parser.feed(cleaned[offset : offset + _PARSE_CHUNK_BYTES])
+        for _event, element in parser.read_events():
+            if element.tag == f"{_XHTML}page":
+                pages.append(_page_words(element))
+                element.clear()
     return pages
+
+
+def _page_words(page: ElementTree.Element) -> list[Word]:
+    words: list[Word] = []
+    block_id = 0
+    line_id = 0
+    for block in page.iter(f"{_XHTML}block"):
+        block_id += 1
+        for line in block.iter(f"{_XHTML}line"):
+            line_id += 1
+            for word in line.iter(f"{_XHTML}word"):
+                text = " ".join((word.text or "").split())
+                if not text:
+                    continue
+                bbox = (
+                    float(word.get("xMin", 0)),
+                    float(word.get("yMin", 0)),
+                    float(word.get("xMax", 0)),
+                    float(word.get("yMax", 0)),
+                )
+                words.append(
+                    Word(text=text, bbox=bbox, confidence=1.0, line_id=line_id, block_id=block_id)
+                )
+    return words
 
 
 def text_rotation(words: list[Word]) -> int:

@@ -222,6 +222,34 @@ def test_bbox_layout_with_characters_xml_forbids_still_parses() -> None:
     ]
 
 
+@pytest.mark.parametrize("chunk_bytes", [7, 64, 1 << 20])
+def test_bbox_layout_is_parsed_the_same_in_any_chunking(monkeypatch, chunk_bytes: int) -> None:
+    """The XHTML is parsed incrementally (a page's elements dropped once read); where the
+    chunks cut it must not change the words, their pages or their line and block ids."""
+    page = (
+        b'<page width="612" height="792"><flow><block><line>'
+        b'<word xMin="1" yMin="2" xMax="10" yMax="12">Policy</word>'
+        b'<word xMin="12" yMin="2" xMax="30" yMax="12">No.</word></line></block>'
+        b'<block><line><word xMin="1" yMin="20" xMax="9" yMax="30">AB-1</word></line></block>'
+        b"</flow></page>"
+    )
+    xhtml = (
+        b'<html xmlns="http://www.w3.org/1999/xhtml"><body><doc>'
+        + page * 3
+        + b'<page width="612" height="792"></page></doc></body></html>'
+    )
+    whole = parse_bbox_layout(xhtml)
+    monkeypatch.setattr("pipeline.text_layer._PARSE_CHUNK_BYTES", chunk_bytes)
+
+    chunked = parse_bbox_layout(xhtml)
+
+    assert [len(words) for words in chunked] == [3, 3, 3, 0]
+    assert chunked == whole
+    assert [(w.text, w.line_id, w.block_id) for w in chunked[1]] == [
+        ("Policy", 1, 1), ("No.", 1, 1), ("AB-1", 2, 2),
+    ]  # fmt: skip
+
+
 def test_ocr_cpu_is_booked_on_ocr_pages_only_and_not_again_for_a_cache_hit(tmp_path: Path) -> None:
     text_pdf = tmp_path / "text.pdf"
     make_digital_pdf(text_pdf, [LOSS_RUN_LINES], pagesize=HALF_LETTER)
