@@ -342,7 +342,9 @@ def continuation_lines(
         inside = [t for t in line if t._.layout_box[0] >= value_left - tolerance]
         if not inside or abs(inside[0]._.layout_box[0] - value_left) > 2 * tolerance:
             break
-        if any(is_stop(t) for t in inside):
+        if any(is_stop(t) for t in inside) and not _wrapped_word(
+            line, inside, value_left, tolerance
+        ):
             break
         # Only the segment that starts at the value's left edge: a neighbouring cell is not ours.
         segment = [inside[0]]
@@ -355,6 +357,20 @@ def continuation_lines(
         if len(found) >= max_lines:
             break
     return found
+
+
+def _wrapped_word(
+    line: Sequence[Token], inside: Sequence[Token], value_left: float, tolerance: float
+) -> bool:
+    """A lone word under a label-left value, at the value's left edge, with nothing else on
+    its line: the value wrapped in its cell ("Granite Ridge Mutual Insurance / Company"), even
+    when the word is also a caption somewhere else. A caption of this form would stand in the
+    label column, or have its value beside it."""
+    return (
+        len(line) == 1
+        and len(inside) == 1
+        and abs(inside[0]._.layout_box[0] - value_left) <= tolerance
+    )
 
 
 def tokens_in_region(

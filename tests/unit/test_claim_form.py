@@ -377,3 +377,16 @@ def test_a_period_ocr_reads_inside_a_short_value_is_dropped_but_abbreviations_st
         "Harborline Indemnity Company"
     )
     assert _without_glued_speck("12 Main St. Apt 4", tokens) == "12 Main St. Apt 4"  # type: ignore[arg-type]
+
+
+def test_a_label_left_value_wrapped_onto_a_caption_word_keeps_it() -> None:
+    form = page(
+        (54, 40, "Claims Service Center", 15),
+        (200, 90, "FIRST NOTICE OF LOSS", 14),
+        (54, 150, "Writing Company"), (160, 150, "Granite Ridge Mutual Insurance"),
+        (160, 162, "Company"),
+        (54, 180, "Policy No.:"), (160, 180, "HO-2254257"),
+    )  # fmt: skip
+    got = values(extract_claim_form([form]))
+    assert got["carrier_name"] == "Granite Ridge Mutual Insurance Company"
+    assert got["policy_number"] == "HO-2254257"
