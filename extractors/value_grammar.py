@@ -251,9 +251,15 @@ def find_state(tokens: Sequence[Token]) -> Found | None:
 _TRAILING_STATE = re.compile(r"\s*\(\s*[A-Za-z]{2}\s*\)\s*$")
 
 
+_CAPTION_TAILS = frozenset({"number", "no", "num", "nbr", "nr"})
+
+
 def find_identifier(tokens: Sequence[Token]) -> Found | None:
     """The printed identifier: the first run of tokens, at least one digit, no sentence words."""
     tokens = strip_leading_junk(without_ocr_litter(tokens))
+    # The end of a caption OCR set apart from it ("POLICE REPORT  NUMBER 2024-059523").
+    while len(tokens) > 1 and tokens[0].text.lower().strip(".:#") in _CAPTION_TAILS:
+        tokens = strip_leading_junk(tokens[1:])
     if not tokens or is_blank(tokens):
         return None
     kept: list[Token] = []

@@ -390,3 +390,12 @@ def test_a_label_left_value_wrapped_onto_a_caption_word_keeps_it() -> None:
     got = values(extract_claim_form([form]))
     assert got["carrier_name"] == "Granite Ridge Mutual Insurance Company"
     assert got["policy_number"] == "HO-2254257"
+
+
+def test_a_caption_tail_ocr_set_apart_is_not_part_of_the_identifier() -> None:
+    form = page(
+        (54, 40, "Claims Service Center", 15),
+        (200, 90, "FIRST NOTICE OF LOSS", 14),
+        (54, 150, "Police Report"), (160, 150, "NUMBER 2024-059523"),
+    )  # fmt: skip
+    assert values(extract_claim_form([form]))["police_report_number"] == "2024-059523"
