@@ -20,6 +20,7 @@ No Dagster here: the asset is a thin wrapper around `ingest_batch`.
 """
 
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -361,7 +362,8 @@ class BatchIngester:
         started = time.perf_counter()
         times = StageTimes()
         report = BatchReport(batch_id=batch_id)
-        scratch = Path(tempfile.mkdtemp(prefix="claimdocs-batch-", dir=self.workdir))
+        remove_orphaned_scratch(Path(self.workdir or tempfile.gettempdir()))
+        scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=self.workdir))
         try:
             for index, obj in enumerate(objects):
                 try:
@@ -386,3 +388,38 @@ class BatchIngester:
         report.stage_seconds = {stage: round(s, 3) for stage, s in times.seconds.items()}
         report.elapsed_seconds = time.perf_counter() - started
         return report
+
+
+# Downloads live in a per-batch scratch folder named after the process that made it. A process
+# killed mid-batch (OOM killer, SIGKILL, power loss) cannot remove its own, and those folders
+# hold source documents, PII: the next batch on the machine removes them.
+SCRATCH_PREFIX = "claimdocs-batch-"
+_SCRATCH_NAME = re.compile(re.escape(SCRATCH_PREFIX) + r"(\d+)-")
+
+
+def remove_orphaned_scratch(parent: Path) -> list[Path]:
+    """Delete scratch folders in `parent` whose process is gone; returns what was removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _SCRATCH_NAME.match(entry.name)
+        if match is None or not entry.is_dir() or _process_alive(int(match[1])):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    if removed:
+        log.info("removed scratch of ended processes: folders=%d", len(removed))
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

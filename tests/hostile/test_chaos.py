@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from typer.testing import CliRunner
 from claimdocs.cli import app
 from claimdocs.kill_points import KillPoint, write_kill_plan
 from claimdocs.reconcile import InputState, reconcile, s3_inputs
+from dagster_project.batch_ingest import SCRATCH_PREFIX
 from dagster_project.s3_objects import BucketClient
 from storage import make_engine
 from storage.state_tables import StoredDocument, StoredFile
@@ -152,11 +154,15 @@ def test_sigkill_at_each_point_then_rerun_converges(
         plan = write_kill_plan(tmp_path / f"plan-{repetition}.json", point, _kill_at(point, repetition))
 
         zygote.start(bucket, database_url, plan)
-        assert zygote.result()["signal"] == signal.SIGKILL  # it really died at the point
+        killed = zygote.result()
+        assert killed["signal"] == signal.SIGKILL  # it really died at the point
+        left_behind = f"{SCRATCH_PREFIX}{killed['pid']}-*"
+        assert list(Path(tempfile.gettempdir()).glob(left_behind))  # downloads of the dead batch
 
         report = run_batch(bucket.endpoint_url, bucket.name, database_url)
         assert len(report.outcomes) == len(keys)
         _assert_converged(bucket, database_url, files, keys)
+        assert not list(Path(tempfile.gettempdir()).glob(left_behind))  # removed by the re-run
 
     # The command as an operator runs it agrees (last repetition).
     result = CliRunner().invoke(
