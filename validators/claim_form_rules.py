@@ -8,6 +8,7 @@ from pipeline.contract import ValidationIssue
 from validators.field_checks import (
     check_email,
     check_naic,
+    check_person_name,
     check_phone,
     check_vehicle_year,
     check_vin,
@@ -43,6 +44,7 @@ def check_contact(record: ClaimFormRecord, options: ValidationOptions) -> list[V
     return [
         *check_phone(record.insured_phone, "insured_phone"),
         *check_email(record.insured_email, "insured_email"),
+        *check_person_name(record.driver_name, "driver_name"),
     ]
 
 

@@ -92,3 +92,17 @@ def check_vehicle_year(
             field=path,
         )
     ]
+
+
+def check_person_name(name: str | None, path: str) -> list[ValidationIssue]:
+    """A driver is named with at least a first and a last name; one word alone is usually a
+    name cut short (a first name OCR set on another line, a wrapped cell), so a person looks."""
+    if name is None or len(name.split()) >= 2:
+        return []
+    return [
+        ValidationIssue(
+            code="person_name_incomplete",
+            message="A person's name has one word; a first or last name may be missing.",
+            field=path,
+        )
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.contract import ValidationIssue
-from validators.field_checks import check_state, check_vehicle_year, check_vin
+from validators.field_checks import check_person_name, check_state, check_vehicle_year, check_vin
 from validators.options import ValidationOptions
 from validators.records import PoliceReportRecord
 
@@ -67,6 +67,7 @@ def check_party_identifiers(
         issues += check_state(party.driver_license_state, prefix + "driver_license_state")
         issues += check_state(party.plate_state, prefix + "plate_state")
         issues += check_vin(party.vehicle_vin, prefix + "vehicle_vin")
+        issues += check_person_name(party.driver_name, prefix + "driver_name")
         issues += check_vehicle_year(
             party.vehicle_year, options.latest_model_year, prefix + "vehicle_year"
         )

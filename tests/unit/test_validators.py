@@ -338,6 +338,7 @@ def test_claim_form_missing_keys_count_as_missing() -> None:
         ("insured_phone", "25551234567", "phone_format"),
         ("form_kind", "marine", "invalid_form_kind"),
         ("date_reported", "2026-03-13", "reported_before_loss"),
+        ("driver_name", "Nakamura", "person_name_incomplete"),
     ],
 )
 def test_claim_form_field_rules(field: str, value: str, code: str) -> None:
@@ -430,6 +431,16 @@ def test_party_states_vin_and_year() -> None:
         ("unknown_state", "parties[1].plate_state"),
         ("vehicle_year_range", "parties[1].vehicle_year"),
         ("vin_check_digit", "parties[0].vehicle_vin"),
+    ]
+
+
+def test_a_driver_named_by_one_word_goes_to_a_person() -> None:
+    fields = clean_police_report()
+    fields["parties"][0]["driver_name"] = fv("Okafor")  # type: ignore[index]
+    fields["parties"][1]["driver_name"] = fv("Ana de la Cruz")  # type: ignore[index]
+    issues = validate_fields(DocType.POLICE_REPORT, fields, TODAY)
+    assert [(issue.code, issue.field, issue.severity) for issue in issues] == [
+        ("person_name_incomplete", "parties[0].driver_name", "error"),
     ]
 
 
