@@ -25,7 +25,14 @@ from extractors.confidence import (
     absent_confidence,
     fuse_confidence,
 )
-from extractors.value_grammar import Finder, Found, is_blank, ocr_text, strip_leading_junk
+from extractors.value_grammar import (
+    L_READ_FOR_CAPITAL_I,
+    Finder,
+    Found,
+    is_blank,
+    ocr_text,
+    strip_leading_junk,
+)
 from extractors.word_doc import (
     LABEL_RULER,
     SECTIONS_KEY,
@@ -100,14 +107,9 @@ def _without_glued_speck(value: str, tokens: Sequence[Token]) -> str:
     return _capital_i_read_as_l(trimmed if trimmed else value)
 
 
-# OCR reads a capital I as a lower-case l; at the start of a word before a consonant ("lronbark
-# General Insurance") no word of a capitalised name begins so.
-_L_FOR_I = re.compile(r"^l(?=[bcdfghjkmnpqrstvwxz][a-z])")
-
-
 def _capital_i_read_as_l(value: str) -> str:
     words = value.split(" ")
-    suspects = [i for i, w in enumerate(words) if _L_FOR_I.match(w)]
+    suspects = [i for i, w in enumerate(words) if L_READ_FOR_CAPITAL_I.match(w)]
     if not suspects:
         return value
     others = [w for i, w in enumerate(words) if i not in suspects and w[:1].isalpha()]

@@ -14,6 +14,7 @@ from functools import cache
 from extractors.confidence import Grammar
 from extractors.phrase_vocab import PhraseVocab, load_vocab_file, norm_tokens
 from extractors.table import HeaderColumn, looks_like_date, looks_like_money
+from extractors.value_grammar import L_READ_FOR_CAPITAL_I
 from pipeline.contract import CLAIM_ROW_FIELDS
 from pipeline.normal_forms import (
     normalise_date,
@@ -207,7 +208,6 @@ _LONE_MARKS = frozenset("-_~|.,:;\u2014\u2013\u2018\u2019'`\u00bb\u00ab")
 # Two words OCR joined by a speck: "at:customer", "on.uneven".
 _JOINED_BY_SPECK = re.compile(r"(?<=[a-z]{2})[.:](?=[a-z]{2})")
 # Given and family name OCR ran together: "NadiaAshdown" (not "McDonald", "MacArthur").
-_L_FOR_I = re.compile(r"^l(?=[bcdfghjkmnpqrstvwxz][a-z])")
 _RUN_TOGETHER_NAME = re.compile(r"\b([A-Z][a-z]{3,})([A-Z][a-z]{2,})\b")
 
 
@@ -242,7 +242,7 @@ def clean_ocr_text(text: str, name: bool = False) -> str:
             w.rstrip(".") if len(w) > 4 and i < len(words) - 1 else w for i, w in enumerate(words)
         ]
         # A capital I read as l ("lsabel"): no name starts with l before a consonant.
-        words = ["I" + w[1:] if _L_FOR_I.match(w) else w for w in words]
+        words = ["I" + w[1:] if L_READ_FOR_CAPITAL_I.match(w) else w for w in words]
         result = _RUN_TOGETHER_NAME.sub(r"\1 \2", " ".join(words))
     return result
 

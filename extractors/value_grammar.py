@@ -28,6 +28,10 @@ from pipeline.normal_forms import (
 )
 from validators.vin import has_vin_shape, is_valid_vin
 
+# OCR reads a capital I as a lower-case l; at the start of a word before a consonant ("lronbark
+# General Insurance", "lsabel") no word of a capitalised name begins so.
+L_READ_FOR_CAPITAL_I = re.compile(r"^l(?=[bcdfghjkmnpqrstvwxz][a-z])")
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
