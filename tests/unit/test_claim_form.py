@@ -338,8 +338,8 @@ def test_a_left_value_running_under_the_next_label_stays_out_of_its_value() -> N
     assert got["police_report_number"] == "ACC-2024-3551"
 
 
-def test_specks_after_an_ocr_value_and_after_its_commas_are_dropped() -> None:
-    from extractors.label_values import _without_glued_speck
+def ocr_tokens() -> list:
+    """A stand-in for a value's tokens: only `_.from_ocr` is read by the speck rules."""
 
     class _Ext:
         from_ocr = True
@@ -347,7 +347,13 @@ def test_specks_after_an_ocr_value_and_after_its_commas_are_dropped() -> None:
     class _Tok:
         _ = _Ext()
 
-    tokens = [_Tok()]
+    return [_Tok()]
+
+
+def test_specks_after_an_ocr_value_and_after_its_commas_are_dropped() -> None:
+    from extractors.label_values import _without_glued_speck
+
+    tokens = ocr_tokens()
     assert _without_glued_speck("Silverado |", tokens) == "Silverado"  # type: ignore[arg-type]
     assert _without_glued_speck('KS 66658"', tokens) == "KS 66658"  # type: ignore[arg-type]
     assert _without_glued_speck("WAY,.RIVERBEND, MO", tokens) == "WAY, RIVERBEND, MO"  # type: ignore[arg-type]
@@ -366,13 +372,7 @@ def test_a_capital_i_ocr_read_as_l_is_restored_in_capitalised_names() -> None:
 def test_a_period_ocr_reads_inside_a_short_value_is_dropped_but_abbreviations_stay() -> None:
     from extractors.label_values import _without_glued_speck
 
-    class _Ext:
-        from_ocr = True
-
-    class _Tok:
-        _ = _Ext()
-
-    tokens = [_Tok()]
+    tokens = ocr_tokens()
     assert _without_glued_speck("Harborline Indemnity. Company", tokens) == (  # type: ignore[arg-type]
         "Harborline Indemnity Company"
     )
