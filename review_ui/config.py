@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from enum import StrEnum
@@ -23,8 +24,12 @@ log = logging.getLogger(__name__)
 SECRET_ENV = "CLAIMDOCS_SECRET_KEY"
 MIN_SECRET_LENGTH = 32
 
-# Values people paste from examples; any secret containing one of these words is refused.
-PLACEHOLDER_WORDS = ("change", "secret", "example", "placeholder", "default", "insecure", "xxx", "todo")
+# Values people paste from examples. Words of six or more letters are refused anywhere in the
+# secret; shorter ones, and runs like "xxxxxx", would also turn up by chance in about one random
+# token in 500 (a generated secret refused at start-up), so they count only as separate words.
+PLACEHOLDER_WORDS = ("change", "secret", "example", "placeholder", "default", "insecure")
+_SHORT_PLACEHOLDER = re.compile(r"(?<![a-z0-9])(?:todo|xxx+|test|demo)(?![a-z0-9])")
+_REPEATED_CHARACTER = re.compile(r"(.)\1{5}")
 
 
 class InsecureSecretError(RuntimeError):
@@ -66,7 +71,12 @@ def check_secret(secret: str | None) -> str:
     if len(secret) < MIN_SECRET_LENGTH:
         raise InsecureSecretError(f"{SECRET_ENV} is shorter than {MIN_SECRET_LENGTH} characters")
     lowered = secret.lower()
-    if any(word in lowered for word in PLACEHOLDER_WORDS) or len(set(secret)) < 10:
+    if (
+        any(word in lowered for word in PLACEHOLDER_WORDS)
+        or _SHORT_PLACEHOLDER.search(lowered)
+        or _REPEATED_CHARACTER.search(lowered)
+        or len(set(secret)) < 10
+    ):
         raise InsecureSecretError(f"{SECRET_ENV} looks like a placeholder; use a random value")
     return secret
 

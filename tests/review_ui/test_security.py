@@ -192,6 +192,30 @@ def test_unsafe_secrets_are_refused(secret):
         create_app(ReviewConfig(database_url="sqlite://", secret_key=secret or "x"))
 
 
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "todo-todo-0123456789-abcdefghijklmnop",
+        "my-xxx-key-0123456789-abcdefghijklm",
+        "k" * 6 + "0123456789abcdefghijklmnopqrstu",
+    ],
+)
+def test_short_placeholder_words_and_runs_are_refused(secret):
+    with pytest.raises(InsecureSecretError):
+        check_secret(secret)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "45JNEkKAEIVV7AaX9l2vjyLZlCTgL4FXdLcG8RMnb2OuuTimBUtXHXXxxF6LC8bR",  # "XXxx" by chance
+        "q7Rt0DoZ1mTODOp3Wv8nLk2sYh5Jc9Fb4Gx6",  # "ToDo" inside random letters
+    ],
+)
+def test_random_tokens_that_contain_a_short_placeholder_by_chance_are_accepted(secret):
+    assert check_secret(secret) == secret
+
+
 def test_dev_flag_makes_a_random_secret_only_when_none_is_set():
     first = review_config_from_env({}, allow_dev_secret=True).secret_key.get_secret_value()
     second = review_config_from_env({}, allow_dev_secret=True).secret_key.get_secret_value()
