@@ -7,6 +7,7 @@ confidence calibrated (`extractors.confidence.calibrate_field_map`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import import_module
 
 from extractors.confidence import active_calibration, calibrate_field_map
@@ -18,6 +19,7 @@ from pipeline.contract import (
     FieldValue,
 )
 from pipeline.page_model import PageWords, WordSource
+from pipeline.page_store import page_heads
 
 # Bump whenever a rule or vocabulary changes what is extracted.
 EXTRACTOR_VERSION = "0.4.2"
@@ -48,7 +50,7 @@ def complete_field_map(doc_type: DocType, fields: FieldMap) -> FieldMap:
     return complete
 
 
-def extract_fields(doc_type: DocType, pages: list[PageWords]) -> FieldMap:
+def extract_fields(doc_type: DocType, pages: Sequence[PageWords]) -> FieldMap:
     """Every catalogue field of `doc_type` read from the document's pages, confidences calibrated
     (see `extractors.confidence.confidence_calibration` for raw scores)."""
     target = _EXTRACTORS.get(doc_type)
@@ -60,13 +62,14 @@ def extract_fields(doc_type: DocType, pages: list[PageWords]) -> FieldMap:
     return calibrate_field_map(doc_type, fields, active_calibration())
 
 
-def with_sources(fields: FieldMap, pages: list[PageWords]) -> FieldMap:
+def with_sources(fields: FieldMap, pages: Sequence[PageWords]) -> FieldMap:
     """Every value marked with where its words came from (its page's text layer or OCR); a
     null with "ocr" if any page was OCRed (a value may have been missed there)."""
-    by_page = {page.page_number: page.source.value for page in pages}
+    heads = page_heads(pages)  # packed pages stay packed
+    by_page = {head.page_number: head.source.value for head in heads}
     document = (
         WordSource.OCR.value
-        if any(page.source is WordSource.OCR for page in pages)
+        if any(head.source is WordSource.OCR for head in heads)
         else WordSource.TEXT_LAYER.value
     )
 

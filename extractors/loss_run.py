@@ -42,16 +42,16 @@ from extractors.table import (
     LeveledPage,
     Line,
     TableRegion,
+    TableTracker,
     cells_of,
     char_width,
     looks_like_date,
     looks_like_money,
     page_layout,
-    table_regions,
 )
 from extractors.value_grammar import Found, find_date, find_integer, find_money, find_name
 from extractors.word_doc import build_word_doc
-from pipeline.contract import CLAIM_ROW_FIELDS, FieldMap, FieldValue, Row
+from pipeline.contract import CLAIM_ROW_FIELDS, BBox, FieldMap, FieldValue, Row
 from pipeline.normal_forms import (
     normalise_date,
     normalise_identifier,
@@ -71,6 +71,11 @@ HEADING_GUESS = 0.8  # the carrier read from the heading without a label
 HEADING_TITLE = 0.95  # ... printed as the page's largest heading text, with an insurer word
 GROUP_HEADING = 0.92  # a policy number printed as a "Policy: ..." heading over its claims
 COUNT_ON_TOTALS = 0.93  # "GRAND TOTAL (28 CLAIMS)": the count printed on the totals row
+
+# Header labels (insured, carrier, valuation date, printed totals) are read from this many pages
+# at each end of a long loss run: the heading is printed first, the summary last, and a doc over
+# every page of a 300-page run would hold them all.
+HEADER_END_PAGES = 3
 
 _COUNT_IN_TEXT = re.compile(r"(\d{1,4})\s+claims?\b|claims?\s*[:=\-]?\s*(\d{1,4})\b", re.I)
 _AS_OF = re.compile(
@@ -313,6 +318,23 @@ def _read_regions(
 # Values
 
 
+@dataclass(frozen=True)
+class _Evidence:
+    """Where some words were printed, kept without the words (which pin their whole page)."""
+
+    page_number: int
+    box: BBox
+    confidences: tuple[float, ...]
+
+
+def _evidence(
+    words: Sequence[Word], page_number: int, leveled: LeveledPage | None = None
+) -> _Evidence:
+    """Boxes of words read on a levelled page go back to the page as printed."""
+    box = leveled.boxes_of(words) if leveled else union(w.bbox for w in words)
+    return _Evidence(page_number, box, tuple(w.confidence for w in words))
+
+
 def _value(
     value: str | None,
     words: Sequence[Word],
@@ -322,15 +344,22 @@ def _value(
     rule: str,
     leveled: LeveledPage | None = None,
 ) -> FieldValue:
-    """A FieldValue; boxes of words read on a levelled page go back to the page as printed."""
+    """A FieldValue read from `words`."""
     if value is None:
+        return _value_at(None, None, strength, grammar, rule)
+    return _value_at(value, _evidence(words, page_number, leveled), strength, grammar, rule)
+
+
+def _value_at(
+    value: str | None, evidence: _Evidence | None, strength: float, grammar: Grammar, rule: str
+) -> FieldValue:
+    if value is None or evidence is None:
         return FieldValue(value=None, confidence=absent_confidence(Absence.UNREADABLE), rule=rule)
-    box = leveled.boxes_of(words) if leveled else union(w.bbox for w in words)
     return FieldValue(
         value=value,
-        confidence=fuse_confidence(strength, grammar, [w.confidence for w in words]),
-        page=page_number,
-        bbox=tuple(round(v, 2) for v in box),
+        confidence=fuse_confidence(strength, grammar, list(evidence.confidences)),
+        page=evidence.page_number,
+        bbox=tuple(round(v, 2) for v in evidence.box),
         rule=rule,
     )
 
@@ -339,7 +368,7 @@ def _read_by_ocr(leveled: LeveledPage | None) -> bool:
     return leveled is not None and leveled.page.source is WordSource.OCR
 
 
-def _row_fields(row: _Row, policy_above) -> Row:
+def _row_fields(row: _Row, policy_above: FieldValue | None) -> Row:
     base = TABLE_CELL_INHERITED if row.region.inherited else TABLE_CELL
     fields: Row = {}
     for name in CLAIM_ROW_FIELDS:
@@ -347,12 +376,12 @@ def _row_fields(row: _Row, policy_above) -> Row:
         index = row.columns.index.get(name)
         rule = f"loss_run/table:{name}"
         if index is None:
-            if name == "policy_number" and policy_above and name not in row.columns.printed:
-                value, words, page_number, leveled = policy_above
-                fields[name] = _value(
-                    value, words, page_number, GROUP_HEADING, Grammar.VALID,
-                    "loss_run/group_heading:policy_number", leveled,
-                )  # fmt: skip
+            if (
+                name == "policy_number"
+                and policy_above is not None
+                and name not in row.columns.printed
+            ):
+                fields[name] = policy_above.model_copy()
                 continue
             reason = Absence.UNREADABLE if name in row.columns.printed else Absence.NO_LABEL
             fields[name] = FieldValue(value=None, confidence=absent_confidence(reason), rule=rule)
@@ -378,53 +407,58 @@ VALUE_SPACE_CHARS = 1.6
 _POLICY_LABEL_TAIL = frozenset({"number", "no", "#", "num", "nbr", "id"})
 
 
-_Heading = tuple[int, float, str, list[Word], LeveledPage]
+# (page, y, the policy number as a value) of a "Policy ...: <id>" heading.
+_Heading = tuple[int, float, FieldValue]
 
 
-def _policy_headings(pages: Sequence[PageWords]) -> list[_Heading]:
-    """(page, y, policy number, words, page) of every "Policy ...: <id>" printed on the pages."""
+def _policy_headings(printed: PageWords) -> list[_Heading]:
+    """Every "Policy ...: <id>" printed on the page, top to bottom."""
     found: list[_Heading] = []
-    for printed in pages:
-        leveled, lines = page_layout(printed)
-        page = leveled.page
-        for line in lines:
-            if _totals_kind(line):
-                continue  # "Policy BA-123 subtotal": closes a group, heads none
-            words = list(line.words)
-            for i, word in enumerate(words):
-                tokens = norm_tokens(word.text)
-                if not tokens or tokens[0] != "policy":
-                    continue
-                j = i + 1
-                while j < len(words) and set(norm_tokens(words[j].text)) <= _POLICY_LABEL_TAIL:
-                    j += 1
-                value_words: list[Word] = []
-                # Inside a value, a word space: measured in characters, since a line of small
-                # capitals is low for its width ("PA 3742 3912" set in 7 pt caps).
-                space = max(0.6 * line.height, VALUE_SPACE_CHARS * char_width(words))
-                for following in words[j:]:
-                    previous = value_words[-1] if value_words else words[j - 1]
-                    limit = 4.0 * line.height if not value_words else space
-                    if following.bbox[0] - previous.bbox[2] > limit or following.text.endswith(":"):
-                        break
-                    if looks_like_date(following.text) or looks_like_money(following.text):
-                        break
-                    value_words.append(following)
-                value_words = identifier_words(value_words)
-                if not value_words or not any(c.isdigit() for w in value_words for c in w.text):
-                    continue
-                value = normalise_identifier(repair_identifier(text_of(value_words).strip(":")))
-                if value:
-                    found.append((page.page_number, line.top, value, value_words, leveled))
+    leveled, lines = page_layout(printed)
+    page = leveled.page
+    for line in lines:
+        if _totals_kind(line):
+            continue  # "Policy BA-123 subtotal": closes a group, heads none
+        words = list(line.words)
+        for i, word in enumerate(words):
+            tokens = norm_tokens(word.text)
+            if not tokens or tokens[0] != "policy":
+                continue
+            j = i + 1
+            while j < len(words) and set(norm_tokens(words[j].text)) <= _POLICY_LABEL_TAIL:
+                j += 1
+            value_words: list[Word] = []
+            # Inside a value, a word space: measured in characters, since a line of small
+            # capitals is low for its width ("PA 3742 3912" set in 7 pt caps).
+            space = max(0.6 * line.height, VALUE_SPACE_CHARS * char_width(words))
+            for following in words[j:]:
+                previous = value_words[-1] if value_words else words[j - 1]
+                limit = 4.0 * line.height if not value_words else space
+                if following.bbox[0] - previous.bbox[2] > limit or following.text.endswith(":"):
+                    break
+                if looks_like_date(following.text) or looks_like_money(following.text):
+                    break
+                value_words.append(following)
+            value_words = identifier_words(value_words)
+            if not value_words or not any(c.isdigit() for w in value_words for c in w.text):
+                continue
+            value = normalise_identifier(repair_identifier(text_of(value_words).strip(":")))
+            if value:
+                heading = _value(
+                    value, value_words, page.page_number, GROUP_HEADING, Grammar.VALID,
+                    "loss_run/group_heading:policy_number", leveled,
+                )  # fmt: skip
+                found.append((page.page_number, line.top, heading))
     return found
 
 
-def _policy_above(page: int, top: float, headings: Sequence[_Heading]):
-    """The policy heading printed last above (page, top), if any."""
+def _policy_above(page: int, top: float, headings: Sequence[_Heading]) -> FieldValue | None:
+    """The policy heading printed last above (page, top), if any (`headings` in page order)."""
     best = None
-    for page_number, y, value, words, leveled in headings:
+    for page_number, y, heading in reversed(headings):
         if (page_number, y) < (page, top):
-            best = (value, words, page_number, leveled)
+            best = heading
+            break
     return best
 
 
@@ -432,7 +466,48 @@ def _policy_above(page: int, top: float, headings: Sequence[_Heading]):
 # Totals and counts
 
 
-def _totals_fields(totals: Sequence[_Totals], blocks: bool = False) -> tuple[FieldMap, str | None]:
+@dataclass(frozen=True)
+class _TotalsRead:
+    """A totals row as values: what the fields need of it once its page is gone."""
+
+    page_number: int
+    top: float
+    grand: bool
+    summary: bool
+    amounts: dict[str, FieldValue]  # total_paid / total_reserve / total_incurred under columns
+    count_text: str | None  # "GRAND TOTAL (28 CLAIMS)" -> "28"
+    line: _Evidence  # the whole line, where a count printed on it is shown
+
+
+def _read_totals(totals: _Totals) -> _TotalsRead:
+    amounts: dict[str, FieldValue] = {}
+    leveled = totals.region.leveled
+    for name in MONEY_FIELDS:
+        index = totals.columns.index.get(name)
+        words = totals.cells.get(index, []) if index is not None else []
+        money = [w for w in words if looks_like_money(w.text)]
+        if not money:
+            continue
+        value = normalise_money("".join(w.text for w in money))
+        amounts[f"total_{name}"] = _value(
+            value, money, totals.page_number, TOTALS_ROW, Grammar.VALID,
+            f"loss_run/totals_row:{name}", leveled,
+        )  # fmt: skip
+    count = _COUNT_IN_TEXT.search(totals.line.text)
+    return _TotalsRead(
+        page_number=totals.page_number,
+        top=totals.line.top,
+        grand=totals.grand,
+        summary=totals.summary,
+        amounts=amounts,
+        count_text=(count.group(1) or count.group(2)) if count else None,
+        line=_evidence(list(totals.line.words), totals.page_number, leveled),
+    )
+
+
+def _totals_fields(
+    totals: Sequence[_TotalsRead], blocks: bool = False
+) -> tuple[FieldMap, str | None]:
     """total_paid / total_reserve / total_incurred from the last grand-totals row (or the only
     subtotal row when no grand total is printed), plus a count printed on that row. In a
     report of claim blocks a summary table wins over a lone "Total" row, which may be a claim's
@@ -444,35 +519,26 @@ def _totals_fields(totals: Sequence[_Totals], blocks: bool = False) -> tuple[Fie
     chosen = next((group[-1] for group in ranked if group), None)
     if chosen is None and len(subtotals) == 1:
         chosen = subtotals[0]
-    fields: FieldMap = {}
     if chosen is None:
-        return fields, None
-    for name in MONEY_FIELDS:
-        index = chosen.columns.index.get(name)
-        words = chosen.cells.get(index, []) if index is not None else []
-        money = [w for w in words if looks_like_money(w.text)]
-        if not money:
-            continue
-        value = normalise_money("".join(w.text for w in money))
-        fields[f"total_{name}"] = _value(
-            value, money, chosen.page_number, TOTALS_ROW, Grammar.VALID,
-            f"loss_run/totals_row:{name}", chosen.region.leveled,
-        )  # fmt: skip
-    count = _COUNT_IN_TEXT.search(chosen.line.text)
-    return fields, (count.group(1) or count.group(2)) if count else None
+        return {}, None
+    return dict(chosen.amounts), chosen.count_text
 
 
 # ---------------------------------------------------------------------------------------------
 # Header fields
 
 
-def _outside_tables(reader: LabelReader, regions: Sequence[TableRegion]):
-    """Labels that are not column headers of a claims table."""
-    bands = {
+def _header_bands(regions: Sequence[TableRegion]) -> set[tuple[int, float, float]]:
+    """(page, top, bottom) of the claims-table headers printed on a page."""
+    return {
         (r.page_number, round(r.header.top, 1), round(r.header.bottom, 1))
         for r in regions
         if not r.inherited
     }
+
+
+def _outside_tables(bands: set[tuple[int, float, float]]):
+    """Labels that are not column headers of a claims table."""
 
     def keep(span) -> bool:
         page = span[0]._.page
@@ -482,24 +548,24 @@ def _outside_tables(reader: LabelReader, regions: Sequence[TableRegion]):
     return keep
 
 
-def _valuation_from_text(pages: Sequence[PageWords]) -> FieldValue | None:
-    """'... as of 03/31/2026' printed in a title or footer line, when no label was found."""
-    for printed in pages:
-        leveled, lines = page_layout(printed)
-        page = leveled.page
-        for line in lines:
-            match = _AS_OF.search(line.text)
-            if not match:
-                continue
-            tail = match.group(1).split()
-            for size in (3, 2, 1):
-                value = normalise_date(" ".join(tail[:size]))
-                if value:
-                    words = [w for w in line.words if w.text in tail[:size]]
-                    return _value(
-                        value, words or list(line.words), page.page_number,
-                        RuleStrength.LABEL_LOOSE, Grammar.VALID, "loss_run/text:as of", leveled,
-                    )  # fmt: skip
+def _valuation_from_text(printed: PageWords) -> FieldValue | None:
+    """'... as of 03/31/2026' printed in a title or footer line of the page (used when no label
+    was found)."""
+    leveled, lines = page_layout(printed)
+    page = leveled.page
+    for line in lines:
+        match = _AS_OF.search(line.text)
+        if not match:
+            continue
+        tail = match.group(1).split()
+        for size in (3, 2, 1):
+            value = normalise_date(" ".join(tail[:size]))
+            if value:
+                words = [w for w in line.words if w.text in tail[:size]]
+                return _value(
+                    value, words or list(line.words), page.page_number,
+                    RuleStrength.LABEL_LOOSE, Grammar.VALID, "loss_run/text:as of", leveled,
+                )  # fmt: skip
     return None
 
 
@@ -512,24 +578,22 @@ def _has_rows(region: TableRegion) -> bool:
 
 
 def _carrier_from_heading(
-    pages: Sequence[PageWords], regions: Sequence[TableRegion]
+    first_page: PageWords | None, header_tops: Sequence[float]
 ) -> FieldValue | None:
     """The insurer named in the heading of the first page (no label): a run of words holding a
     company word ("Mutual", "Casualty", "Insurance Co.") and no agency/insured wording, the
-    larger and higher on the page the better."""
-    if not pages:
+    larger and higher on the page the better. `header_tops`: where the page's claims tables
+    with rows under them begin."""
+    if first_page is None:
         return None
     vocab = loss_run_vocab()
-    leveled, all_lines = page_layout(pages[0])
+    leveled, all_lines = page_layout(first_page)
     page = leveled.page
     limit = page.height * 0.3
     # Only a header with rows under it ends the heading: a title that happens to name three
     # columns ("HARBORLINE INDEMNITY COMPANY  LOSS DETAIL REPORT - BY POLICY") heads nothing.
-    first_header = [
-        r.header.top for r in regions if r.page_number == page.page_number and _has_rows(r)
-    ]
-    if first_header:
-        limit = min(limit, min(first_header))
+    if header_tops:
+        limit = min(limit, min(header_tops))
     lines = [line for line in all_lines if line.top < limit]
     if not lines:
         return None
@@ -579,10 +643,17 @@ def _find_date_lenient(tokens):
     return None
 
 
-def _header_fields(pages: Sequence[PageWords], regions: Sequence[TableRegion]) -> FieldMap:
+def _header_pages(pages: Sequence[PageWords]) -> list[PageWords]:
+    """The pages header labels are read from: all of a short run, the ends of a long one."""
+    if len(pages) <= 2 * HEADER_END_PAGES:
+        return list(pages)
+    return [*pages[:HEADER_END_PAGES], *pages[-HEADER_END_PAGES:]]
+
+
+def _header_fields(pages: Sequence[PageWords], tables: _TablesRead) -> FieldMap:
     doc = build_word_doc(pages, (VOCAB,))
     reader = LabelReader(doc)
-    keep = _outside_tables(reader, regions)
+    keep = _outside_tables(tables.header_bands)
     fields: FieldMap = {}
 
     def read(name: str, finder) -> FieldValue:
@@ -592,11 +663,12 @@ def _header_fields(pages: Sequence[PageWords], regions: Sequence[TableRegion]) -
     fields["insured_name"] = read("insured_name", find_name)
     carrier = read("carrier_name", find_name)
     if carrier.value is None:
-        carrier = _carrier_from_heading(pages, regions) or carrier
+        first_page = pages[0] if pages else None
+        carrier = _carrier_from_heading(first_page, tables.first_page_header_tops) or carrier
     fields["carrier_name"] = carrier
     valuation = read("valuation_date", _find_date_lenient)
     if valuation.value is None:
-        valuation = _valuation_from_text(pages) or valuation
+        valuation = tables.as_of or valuation
     if valuation.value is None:
         run_date = read("run_date", _find_date_lenient)
         if run_date.value is not None:
@@ -616,9 +688,9 @@ def _header_fields(pages: Sequence[PageWords], regions: Sequence[TableRegion]) -
 BLOCK_TABLE = 0.95  # an amount from the small money table inside a claim block
 
 
-def _inside(totals: _Totals, spans: Sequence[tuple[int, float, float]]) -> bool:
+def _inside(totals: _TotalsRead, spans: Sequence[tuple[int, float, float]]) -> bool:
     return any(
-        page == totals.page_number and top - 1 <= totals.line.top <= bottom + 1
+        page == totals.page_number and top - 1 <= totals.top <= bottom + 1
         for page, top, bottom in spans
     )
 
@@ -627,7 +699,7 @@ def _start_of(block: ClaimBlock) -> tuple[int, float]:
     return block.page_number, block.lines[0].top
 
 
-def _block_fields(block: ClaimBlock, policy_above) -> Row:
+def _block_fields(block: ClaimBlock, policy_above: FieldValue | None) -> Row:
     fields: Row = {}
     for name in CLAIM_ROW_FIELDS:
         if name in MONEY_FIELDS:
@@ -646,12 +718,8 @@ def _block_fields(block: ClaimBlock, policy_above) -> Row:
         rule = f"loss_run/claim_block_label:{name}"
         words = block.values.get(name, [])
         if not words:
-            if name == "policy_number" and policy_above:
-                value, heading_words, page_number, leveled = policy_above
-                fields[name] = _value(
-                    value, heading_words, page_number, GROUP_HEADING, Grammar.VALID,
-                    "loss_run/group_heading:policy_number", leveled,
-                )  # fmt: skip
+            if name == "policy_number" and policy_above is not None:
+                fields[name] = policy_above.model_copy()
                 continue
             fields[name] = FieldValue(
                 value=None, confidence=absent_confidence(Absence.NO_LABEL), rule=rule
@@ -668,32 +736,77 @@ def _block_fields(block: ClaimBlock, policy_above) -> Row:
 # Entry point
 
 
-def extract_loss_run(pages: list[PageWords]) -> FieldMap:
-    """Every loss-run catalogue field read from the document's pages."""
-    regions = table_regions(pages, is_row_line=lambda line: _totals_kind(line) is None)
-    rows, totals = _read_regions(regions)
-    blocks = [] if rows else find_claim_blocks(pages)
-    headings = _policy_headings(pages) if rows or blocks else []
-    if blocks:
-        spans = block_spans(blocks)
-        totals = [t for t in totals if not _inside(t, spans)]  # a claim's own Total row
-        claims = [_block_fields(b, _policy_above(*_start_of(b), headings)) for b in blocks]
-    else:
-        claims = [
-            _row_fields(row, _policy_above(row.page_number, row.lines[0].top, headings))
+@dataclass
+class _TablesRead:
+    """What a pass over the pages keeps of a loss run: values and a few positions, never words,
+    so pages can be read one at a time and dropped (a 300-page run holds no page for long)."""
+
+    claims: list[Row] = field(default_factory=list)
+    totals: list[_TotalsRead] = field(default_factory=list)
+    headings: list[_Heading] = field(default_factory=list)
+    header_bands: set[tuple[int, float, float]] = field(default_factory=set)
+    first_page_header_tops: list[float] = field(default_factory=list)
+    as_of: FieldValue | None = None  # the first "... as of <date>" line
+
+
+def _read_tables(pages: Sequence[PageWords]) -> _TablesRead:
+    """Claims-table rows, totals rows and policy headings, page by page."""
+    tracker = TableTracker(is_row_line=lambda line: _totals_kind(line) is None)
+    tables = _TablesRead()
+    for index, printed in enumerate(pages):
+        regions = tracker.regions_on(printed)
+        rows, totals = _read_regions(regions)
+        tables.headings += _policy_headings(printed)
+        tables.claims += [
+            _row_fields(row, _policy_above(row.page_number, row.lines[0].top, tables.headings))
             for row in rows
         ]
+        tables.totals += [_read_totals(t) for t in totals]
+        tables.header_bands |= _header_bands(regions)
+        if index == 0:
+            tables.first_page_header_tops = [r.header.top for r in regions if _has_rows(r)]
+        if tables.as_of is None:
+            tables.as_of = _valuation_from_text(printed)
+    return tables
 
-    fields = _header_fields(pages, regions)
-    printed_totals, count_on_row = _totals_fields(totals, blocks=bool(blocks))
+
+def _read_blocks(
+    pages: Sequence[PageWords], headings: Sequence[_Heading]
+) -> tuple[list[Row], list[tuple[int, float, float]]]:
+    """Claims printed as blocks of labelled values, page by page, and where each block sits."""
+    claims: list[Row] = []
+    spans: list[tuple[int, float, float]] = []
+    for printed in pages:
+        blocks = find_claim_blocks([printed])
+        spans += block_spans(blocks)
+        claims += [_block_fields(b, _policy_above(*_start_of(b), headings)) for b in blocks]
+    return claims, spans
+
+
+def extract_loss_run(pages: Sequence[PageWords]) -> FieldMap:
+    """Every loss-run catalogue field read from the document's pages.
+
+    Pages are read in order and each is done with before the next (see `_TablesRead`), so
+    `pages` may unpack them one at a time (`pipeline.page_store.PackedPages`).
+    """
+    tables = _read_tables(pages)
+    claims, totals = tables.claims, tables.totals
+    blocks = False
+    if not claims:
+        claims, spans = _read_blocks(pages, tables.headings)
+        blocks = bool(claims)
+        if blocks:
+            totals = [t for t in totals if not _inside(t, spans)]  # a claim's own Total row
+
+    fields = _header_fields(_header_pages(pages), tables)
+    printed_totals, count_on_row = _totals_fields(totals, blocks=blocks)
     for name, value in printed_totals.items():
         fields[name] = value  # the totals row beats a label elsewhere
     if fields["claim_count"].value is None and count_on_row is not None:
         last = ([t for t in totals if t.grand] or totals)[-1]
-        fields["claim_count"] = _value(
-            normalise_integer(count_on_row), list(last.line.words), last.page_number,
-            COUNT_ON_TOTALS, Grammar.VALID, "loss_run/totals_row:claim_count",
-            last.region.leveled,
+        fields["claim_count"] = _value_at(
+            normalise_integer(count_on_row), last.line, COUNT_ON_TOTALS, Grammar.VALID,
+            "loss_run/totals_row:claim_count",
         )  # fmt: skip
     fields["claims"] = claims
     return fields

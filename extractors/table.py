@@ -20,6 +20,7 @@ from extractors.geometry import group_lines, height, typical_height, union
 from extractors.phrase_vocab import PhraseVocab, load_vocab_file, norm_tokens
 from pipeline.contract import BBox
 from pipeline.page_model import PageWords, Word
+from pipeline.page_store import LIVE_PAGE_LIMIT
 
 COLUMNS_FILE = "loss_run_columns.json"
 
@@ -214,8 +215,9 @@ def level_page(page: PageWords) -> LeveledPage:
 
 
 # The last few pages laid out (levelled, grouped into lines): the classifier and every loss-run
-# reader look at the same page, and grouping lines is the costly part.
-_LAYOUT_CACHE_SIZE = 64
+# reader look at the same page, and grouping lines is the costly part. As many as a file keeps
+# live: a short file is laid out once; a long one comes packed, each page laid out as read.
+_LAYOUT_CACHE_SIZE = LIVE_PAGE_LIMIT
 _layouts: OrderedDict[int, tuple[PageWords, LeveledPage, list[Line]]] = OrderedDict()
 
 
@@ -814,49 +816,66 @@ def _bounds_by_order(
     return bounds
 
 
-def table_regions(
-    pages: Sequence[PageWords], is_row_line: Callable[[Line], bool] | None = None
-) -> list[TableRegion]:
-    """Every claims-table region of the pages, in reading order.
+class TableTracker:
+    """Claims-table regions found page by page, in reading order.
 
     A region runs from a header row down to the next header or the page end. A page without a
     header continues the previous table when its lines carry values: its columns are the data's
     own columns matched in order to those the table filled before, or failing that the previous
     header's columns fitted to the new data. `is_row_line` tells claim rows from other value
-    lines (totals) when columns are found from the data alone.
+    lines (totals) when columns are found from the data alone. The tracker carries only the last
+    header and the columns it filled from page to page, so a long table is read a page at a time.
     """
-    regions: list[TableRegion] = []
-    last_header: TableHeader | None = None
-    filled: set[int] = set()
-    for printed in pages:
+
+    def __init__(self, is_row_line: Callable[[Line], bool] | None = None) -> None:
+        self._is_row_line = is_row_line
+        self._last_header: TableHeader | None = None
+        self._filled: set[int] = set()
+
+    def _rows(self, data: Sequence[Line]) -> list[Line]:
+        return [line for line in data if self._is_row_line is None or self._is_row_line(line)]
+
+    def regions_on(self, printed: PageWords) -> list[TableRegion]:
+        """The regions of the next page."""
         leveled, lines = page_layout(printed)
         page = leveled.page
         headers = find_headers(page, lines)
         if not headers:
-            if last_header is None:
-                continue
+            if self._last_header is None:
+                return []
             data = [line for line in lines if is_data_line(line)]
             if not data:
-                continue
-            rows = [line for line in data if is_row_line is None or is_row_line(line)]
-            bounds = _bounds_by_order(last_header, filled, data_columns(rows))
-            if bounds is None:
-                bounds = column_bounds(last_header.columns, data)
-            regions.append(
-                TableRegion(page.page_number, last_header, lines, bounds, leveled, inherited=True)
+                return []
+            bounds = _bounds_by_order(
+                self._last_header, self._filled, data_columns(self._rows(data))
             )
-            continue
+            if bounds is None:
+                bounds = column_bounds(self._last_header.columns, data)
+            return [
+                TableRegion(
+                    page.page_number, self._last_header, lines, bounds, leveled, inherited=True
+                )
+            ]
+        regions: list[TableRegion] = []
         for index, header in enumerate(headers):
             end = headers[index + 1].top if index + 1 < len(headers) else float("inf")
             body = [line for line in lines if line.top >= header.bottom - 0.5 and line.top < end]
             body = [line for line in body if line not in header.lines]
             data = [line for line in body if is_data_line(line)]
-            rows = [line for line in data if is_row_line is None or is_row_line(line)]
+            rows = self._rows(data)
             header = with_unlabelled_columns(header, rows)
             bounds = column_bounds(header.columns, data)
             regions.append(TableRegion(page.page_number, header, body, bounds, leveled))
-            if header is not last_header:
-                filled = set()
-            filled |= _filled_columns(rows, bounds)
-            last_header = header
-    return regions
+            if header is not self._last_header:
+                self._filled = set()
+            self._filled |= _filled_columns(rows, bounds)
+            self._last_header = header
+        return regions
+
+
+def table_regions(
+    pages: Sequence[PageWords], is_row_line: Callable[[Line], bool] | None = None
+) -> list[TableRegion]:
+    """Every claims-table region of the pages, in reading order (see `TableTracker`)."""
+    tracker = TableTracker(is_row_line)
+    return [region for page in pages for region in tracker.regions_on(page)]

@@ -11,7 +11,7 @@ import logging
 import resource
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractors import EXTRACTOR_VERSION, extract_fields
-from pipeline.classify import split_documents
+from pipeline.classify import classify_page, split_classified
 from pipeline.contract import (
     DocType,
     ExtractedDocument,
@@ -31,6 +31,7 @@ from pipeline.contract import (
 )
 from pipeline.load import LoadedPdf, LoadLimits, QuarantineError, QuarantineReason, load_pdf
 from pipeline.page_model import PageWords
+from pipeline.page_store import PageStore
 from pipeline.page_words import OcrOptions, PageWordsJob, start_page_words
 from pipeline.route import RoutingPolicy, route_document
 from pipeline.worker_pool import WorkerPool, shared_worker_pool
@@ -136,8 +137,7 @@ def _finish_file(started: _StartedFile, options: PipelineOptions, times: StageTi
     assert pdf is not None and page_words is not None
     try:
         with times.stage("page_words"):
-            pages = list(page_words.pages())
-        times.cpu_seconds["ocr"] += sum(page.ocr_cpu_seconds for page in pages)
+            pages = collect_pages(page_words, times)
         documents = extract_documents(pages, options, times)
     except Exception as error:  # noqa: BLE001 (turned into the file's outcome)
         return _failed(path, pdf, error)
@@ -152,7 +152,9 @@ def _finish_file(started: _StartedFile, options: PipelineOptions, times: StageTi
 
 def _failed(path: Path, pdf: LoadedPdf, error: Exception) -> FileResult:
     if isinstance(error, QuarantineError):
-        return _quarantined(path, error.reason, error.message, sha256=pdf.sha256, pages=pdf.page_count)
+        return _quarantined(
+            path, error.reason, error.message, sha256=pdf.sha256, pages=pdf.page_count
+        )
     return _internal_error(path, pdf, type(error).__name__)
 
 
@@ -168,21 +170,38 @@ def _internal_error(path: Path, pdf: LoadedPdf, error_type: str | None) -> FileR
     )
 
 
+def collect_pages(page_words: PageWordsJob, times: StageTimes) -> Sequence[PageWords]:
+    """A file's pages as OCR delivers them, held in a `PageStore`: a long file's pages are
+    packed as they come, so holding them costs little whatever the page count."""
+    store = PageStore()
+    for page in page_words.pages():
+        times.cpu_seconds["ocr"] += page.ocr_cpu_seconds
+        store.add(page)
+    return store.pages(1, len(store))
+
+
 def extract_documents(
-    pages: list[PageWords], options: PipelineOptions, times: StageTimes
+    pages: Sequence[PageWords], options: PipelineOptions, times: StageTimes
 ) -> list[ExtractedDocument]:
-    """Classify and split the pages, then extract, validate and route each document."""
+    """Classify and split the pages, then extract, validate and route each document.
+
+    Every stage reads the pages in order, one at a time, so `pages` may be packed ones that are
+    unpacked on access (`PackedPages`)."""
     with times.stage("classify"):
-        spans = split_documents(pages)
+        spans = split_classified([classify_page(page) for page in pages])
     documents: list[ExtractedDocument] = []
     for span in spans:
         doc_pages = pages[span.page_start - 1 : span.page_end]
         with times.stage("extract"):
             fields = extract_fields(span.doc_type, doc_pages)
         with times.stage("validate"):
-            issues = validate_fields(span.doc_type, fields) if span.doc_type != DocType.OTHER else []
+            issues = (
+                validate_fields(span.doc_type, fields) if span.doc_type != DocType.OTHER else []
+            )
         with times.stage("route"):
-            decision = route_document(span.doc_type, span.confidence, fields, issues, options.routing)
+            decision = route_document(
+                span.doc_type, span.confidence, fields, issues, options.routing
+            )
         documents.append(
             ExtractedDocument(
                 page_start=span.page_start,
@@ -211,7 +230,7 @@ class _ExtractionOutcome:
     cpu_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _extract_in_worker(pages: list[PageWords], options: PipelineOptions) -> _ExtractionOutcome:
+def _extract_in_worker(pages: Sequence[PageWords], options: PipelineOptions) -> _ExtractionOutcome:
     times = StageTimes()
     outcome = _ExtractionOutcome()
     try:
@@ -245,14 +264,15 @@ def _submit_extraction(
     assert pdf is not None and page_words is not None
     try:
         with times.stage("page_words"):
-            pages = list(page_words.pages())
-        times.cpu_seconds["ocr"] += sum(page.ocr_cpu_seconds for page in pages)
+            pages = collect_pages(page_words, times)
         return _ExtractingFile(started, future=pool.submit(_extract_in_worker, pages, options))
     except Exception as error:  # noqa: BLE001 (turned into the file's outcome)
         return _ExtractingFile(started, outcome=_failed(started.path, pdf, error))
 
 
-def _extraction_result(extracting: _ExtractingFile, times: StageTimes, pool: WorkerPool) -> FileResult:
+def _extraction_result(
+    extracting: _ExtractingFile, times: StageTimes, pool: WorkerPool
+) -> FileResult:
     if extracting.outcome is not None:
         return extracting.outcome
     path, pdf = extracting.started.path, extracting.started.pdf
