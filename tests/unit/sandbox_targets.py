@@ -43,3 +43,26 @@ def raise_value_error() -> None:
 
 def raise_unpicklable() -> None:
     raise UnpicklableError("Jordan Ellis", object())
+
+
+class _Node:
+    def __init__(self, parent: _Node | None) -> None:
+        self.parent = parent  # a cycle through `children`, as a parsed PDF's objects have
+        self.children: list[_Node] = []
+        self.payload = {"key": str(id(self))}
+
+
+def build_cyclic_garbage(megabytes: int) -> int:
+    """Many small objects in reference cycles, dropped on return (a parser's object graph)."""
+    root = _Node(None)
+    nodes = 0
+    while nodes < megabytes * 2_500:  # ~400 bytes a node
+        child = _Node(root)
+        root.children.append(child)
+        nodes += 1
+    return nodes
+
+
+def resident_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)

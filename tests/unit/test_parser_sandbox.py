@@ -41,7 +41,9 @@ def test_exception_is_raised_in_the_caller(sandbox: ParserSandbox) -> None:
     assert sandbox.call(sandbox_targets.add, 1, 1, timeout_s=30) == 2
 
 
-def test_exception_that_cannot_travel_comes_back_as_its_type_name_only(sandbox: ParserSandbox) -> None:
+def test_exception_that_cannot_travel_comes_back_as_its_type_name_only(
+    sandbox: ParserSandbox,
+) -> None:
     with pytest.raises(SandboxFailure) as caught:
         sandbox.call(sandbox_targets.raise_unpicklable, timeout_s=30)
     assert caught.value.error_type == "UnpicklableError"
@@ -68,3 +70,10 @@ def test_crash_is_reported_and_the_next_call_works(sandbox: ParserSandbox) -> No
         sandbox.call(sandbox_targets.die_by_signal, timeout_s=30)
     assert caught.value.exitcode == -11
     assert sandbox.call(sandbox_targets.add, 2, 2, timeout_s=30) == 4
+
+
+def test_a_large_parse_does_not_stay_resident_in_the_idle_child(sandbox: ParserSandbox) -> None:
+    """The child lives for the batch: what one file's parse built must be given back."""
+    before = sandbox.call(sandbox_targets.resident_mb, timeout_s=30)
+    assert sandbox.call(sandbox_targets.build_cyclic_garbage, 200, timeout_s=60) > 0
+    assert sandbox.call(sandbox_targets.resident_mb, timeout_s=30) < before + 40
