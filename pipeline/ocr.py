@@ -318,10 +318,18 @@ def _blank_page(task: OcrPageTask) -> OcrPageResult:
 
 def _read_page(image: Image.Image, task: OcrPageTask) -> OcrPageResult:
     options = task.options
-    reading = _read_turned(image, 0, options)
-    if options.detect_orientation and not looks_upright(reading.words):
+    # A page rendered landscape is often a portrait page scanned on its side. Reading it as
+    # rendered first would cost a whole wasted Tesseract pass; orientation detection costs a
+    # fraction of one, so it goes first there and the page is read once, turned.
+    rotation: int | None = None
+    if options.detect_orientation and image.width > image.height:
         rotation = detect_rotation(image, options)
-        if rotation:
+    first = rotation if rotation in (90, 270) else 0
+    reading = _read_turned(image, first, options)
+    if options.detect_orientation and not looks_upright(reading.words):
+        if rotation is None:
+            rotation = detect_rotation(image, options)
+        if rotation and rotation != first:
             candidates = [rotation]
         elif _horizontal_share(reading.words) < 0.5:
             # OSD could not tell, but the words stand on end: the page lies on one side or the
@@ -329,7 +337,9 @@ def _read_page(image: Image.Image, task: OcrPageTask) -> OcrPageResult:
             candidates = [90, 270]
         else:
             candidates = []
-        for candidate in candidates:
+        if first:
+            candidates = [0, *candidates]  # OSD was wrong: the page as rendered is a candidate
+        for candidate in dict.fromkeys(c for c in candidates if c != first):
             turned = _read_turned(image, candidate, options)
             if _reading_score(turned.words) > _reading_score(reading.words):
                 reading = turned
