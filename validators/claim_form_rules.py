@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from pipeline.contract import ValidationIssue
 from validators.field_checks import (
+    check_address_state,
     check_email,
     check_naic,
     check_person_name,
@@ -44,6 +45,7 @@ def check_contact(record: ClaimFormRecord, options: ValidationOptions) -> list[V
     return [
         *check_phone(record.insured_phone, "insured_phone"),
         *check_email(record.insured_email, "insured_email"),
+        *check_address_state(record.insured_address, "insured_address"),
         *check_person_name(record.driver_name, "driver_name"),
     ]
 

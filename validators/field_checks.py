@@ -18,6 +18,8 @@ _EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
 )
 _NAIC = re.compile(r"\d{5}")
+# "..., Cedar Hollow, IA 50257": the two characters before a ZIP code at an address's end.
+_STATE_BEFORE_ZIP = re.compile(r"(?:^|[\s,])(\S{2}),?\s+\d{5}(?:-\d{4})?$")
 
 
 def check_vin(vin: str | None, path: str) -> list[ValidationIssue]:
@@ -49,6 +51,23 @@ def check_state(code: str | None, path: str) -> list[ValidationIssue]:
         ValidationIssue(
             code="unknown_state",
             message="Not a US state or territory postal code.",
+            field=path,
+        )
+    ]
+
+
+def check_address_state(address: str | None, path: str) -> list[ValidationIssue]:
+    """A US address ending in a ZIP code names a real state before it; OCR misreads ("IA" as
+    "[A", "TX" as "TK") otherwise pass as a plausible address."""
+    if address is None:
+        return []
+    match = _STATE_BEFORE_ZIP.search(address.strip())
+    if match is None or is_us_state_code(match.group(1)):
+        return []
+    return [
+        ValidationIssue(
+            code="address_state_unknown",
+            message="The address ends in a ZIP code, but what precedes it is not a US state code.",
             field=path,
         )
     ]

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.contract import ValidationIssue
-from validators.field_checks import check_person_name, check_state, check_vehicle_year, check_vin
+from validators.field_checks import (
+    check_address_state,
+    check_person_name,
+    check_state,
+    check_vehicle_year,
+    check_vin,
+)
 from validators.options import ValidationOptions
 from validators.records import PoliceReportRecord
 
@@ -68,6 +74,7 @@ def check_party_identifiers(
         issues += check_state(party.plate_state, prefix + "plate_state")
         issues += check_vin(party.vehicle_vin, prefix + "vehicle_vin")
         issues += check_person_name(party.driver_name, prefix + "driver_name")
+        issues += check_address_state(party.driver_address, prefix + "driver_address")
         issues += check_vehicle_year(
             party.vehicle_year, options.latest_model_year, prefix + "vehicle_year"
         )

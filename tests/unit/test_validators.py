@@ -339,6 +339,8 @@ def test_claim_form_missing_keys_count_as_missing() -> None:
         ("form_kind", "marine", "invalid_form_kind"),
         ("date_reported", "2026-03-13", "reported_before_loss"),
         ("driver_name", "Nakamura", "person_name_incomplete"),
+        ("insured_address", "7546 Cardinal St, Cedar Hollow, [A 50257", "address_state_unknown"),
+        ("insured_address", "12 Elm Rd, Austin TK 78701-1234", "address_state_unknown"),
     ],
 )
 def test_claim_form_field_rules(field: str, value: str, code: str) -> None:
@@ -444,6 +446,31 @@ def test_a_driver_named_by_one_word_goes_to_a_person() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "7546 Cardinal St, Cedar Hollow, IA 50257",
+        "12 Elm Rd, Austin TX 78701-1234",
+        "PO Box 12345",
+        "10 Downing St, London SW1A 2AA",
+        "88 Front St W, Toronto, ON M5V 2T6",
+        "Mile marker 14, County Road 9",
+    ],
+)
+def test_addresses_with_a_state_or_without_a_zip_pass(address: str) -> None:
+    fields = clean_police_report()
+    fields["parties"][0]["driver_address"] = fv(address)  # type: ignore[index]
+    assert issue_fields(DocType.POLICE_REPORT, fields, "address_state_unknown") == []
+
+
+def test_a_driver_address_with_a_misread_state_goes_to_a_person() -> None:
+    fields = clean_police_report()
+    fields["parties"][1]["driver_address"] = fv("949 Prospect Pkwy, Millbrook Falls, P4 17082")  # type: ignore[index]
+    assert issue_fields(DocType.POLICE_REPORT, fields, "address_state_unknown") == [
+        "parties[1].driver_address"
+    ]
+
+
 def test_driver_born_before_crash() -> None:
     fields = clean_police_report()
     fields["parties"][0]["driver_dob"] = fv("2026-03-14")  # type: ignore[index]
@@ -482,9 +509,13 @@ def test_loss_run_without_rows_must_print_a_zero_claim_count() -> None:
         return FieldValue(value=text, confidence=0.99 if text else 0.1)
 
     base = {
-        "carrier_name": value(None), "insured_name": value("Acme LLC"),
-        "valuation_date": value("2022-03-01"), "total_paid": value(None),
-        "total_reserve": value(None), "total_incurred": value(None), "claims": [],
+        "carrier_name": value(None),
+        "insured_name": value("Acme LLC"),
+        "valuation_date": value("2022-03-01"),
+        "total_paid": value(None),
+        "total_reserve": value(None),
+        "total_incurred": value(None),
+        "claims": [],
     }
     silent = validate_fields(DocType.LOSS_RUN, {**base, "claim_count": value(None)})
     assert "no_claim_rows" in {issue.code for issue in silent}
