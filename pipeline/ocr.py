@@ -318,11 +318,11 @@ def _blank_page(task: OcrPageTask) -> OcrPageResult:
 
 def _read_page(image: Image.Image, task: OcrPageTask) -> OcrPageResult:
     options = task.options
-    # A page rendered landscape is often a portrait page scanned on its side. Reading it as
-    # rendered first would cost a whole wasted Tesseract pass; orientation detection costs a
-    # fraction of one, so it goes first there and the page is read once, turned.
+    # A page whose text lines run up and down was scanned on its side. Reading it as rendered
+    # first would cost a whole wasted Tesseract pass; orientation detection costs less, so it
+    # goes first there and the page is read once, turned.
     rotation: int | None = None
-    if options.detect_orientation and image.width > image.height:
+    if options.detect_orientation and text_runs_sideways(image):
         rotation = detect_rotation(image, options)
     first = rotation if rotation in (90, 270) else 0
     reading = _read_turned(image, first, options)
@@ -455,6 +455,34 @@ def detect_rotation(image: Image.Image, options: OcrOptions) -> int:
     if confidence < options.min_orientation_confidence:
         return 0
     return rotation
+
+
+# Row-to-column sharpness of the ink profile (see `text_runs_sideways`) below which text lines
+# probably run up and down. Measured on 126 scanned pages of the corpus and seed 101: sideways
+# pages 0.21-0.80, upright portrait pages 0.81 and up, upright landscape ones (wide loss runs)
+# 1.19 and up. A landscape rendering is more often a portrait page on its side, hence its
+# higher bar. A wrong guess costs one orientation detection or one wasted reading, never a
+# wrong reading: the page is still judged by how it reads.
+SIDEWAYS_PROFILE_RATIO_LANDSCAPE = 1.0
+SIDEWAYS_PROFILE_RATIO_PORTRAIT = 0.75
+
+
+def text_runs_sideways(image: Image.Image) -> bool:
+    """Whether the page's ink changes more sharply from column to column than from row to row,
+    as it does when its text lines stand on end (horizontal lines give sharp row profiles)."""
+    small = _resized(image, min(1.0, SKEW_ESTIMATE_MAX_SIDE_PX / max(image.size)))
+    pixels = np.asarray(small, dtype=np.uint8)
+    ink = (pixels < _otsu_threshold(pixels)).astype(np.int64)
+    if ink.mean() < 0.002:
+        return False  # blank: nothing to turn
+    rows = float(np.sum(np.diff(ink.sum(axis=1)).astype(np.float64) ** 2)) / ink.shape[1]
+    columns = float(np.sum(np.diff(ink.sum(axis=0)).astype(np.float64) ** 2)) / ink.shape[0]
+    limit = (
+        SIDEWAYS_PROFILE_RATIO_LANDSCAPE
+        if image.width > image.height
+        else SIDEWAYS_PROFILE_RATIO_PORTRAIT
+    )
+    return rows < limit * columns
 
 
 def estimate_skew(image: Image.Image, max_degrees: float) -> float:

@@ -265,49 +265,57 @@ def test_estimate_skew_finds_the_angle_of_ruled_text_lines(degrees: float) -> No
     assert estimate_skew(turned, 5.0) == pytest.approx(-degrees, abs=0.2)
 
 
-def count_readings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Tesseract word readings made in this process from now on (one entry each)."""
-    readings: list[int] = []
-    read = ocr_module.tesseract_tsv
+def count_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """Calls made in this process from now on to `pipeline.ocr.<name>` (one entry each)."""
+    calls: list[int] = []
+    real = getattr(ocr_module, name)
 
     def counted(*args, **kwargs):
-        readings.append(1)
-        return read(*args, **kwargs)
+        calls.append(1)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(ocr_module, "tesseract_tsv", counted)
-    return readings
+    monkeypatch.setattr(ocr_module, name, counted)
+    return calls
 
 
 @pytest.mark.parametrize(
-    ("landscape_page", "scanner_degrees", "rotation"),
-    [(False, 90, 90), (True, 0, 0)],
-    ids=["portrait page scanned on its side", "landscape page scanned upright"],
+    ("page_size", "scanner_degrees", "rotation", "detections"),
+    [
+        ((HALF_LETTER[1], HALF_LETTER[0]), 90, 90, 1),
+        (HALF_LETTER, 90, 90, 1),
+        (HALF_LETTER, 0, 0, 0),
+    ],
+    ids=[
+        "portrait page scanned on its side",
+        "landscape page scanned on its side",
+        "landscape page scanned upright",
+    ],
 )
-def test_a_landscape_scan_is_read_once(
-    landscape_page: bool,
+def test_a_page_is_read_once_whichever_way_it_lies(
+    page_size: tuple[float, float],
     scanner_degrees: int,
     rotation: int,
+    detections: int,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Orientation detection goes first on a landscape rendering, so a page scanned on its side
-    is read once, turned (not once as rendered, wasted, then again), and an upright landscape
-    page (a wide loss run) is still read once."""
-    # HALF_LETTER lies landscape; stood upright it is a portrait page.
-    size = HALF_LETTER if landscape_page else (HALF_LETTER[1], HALF_LETTER[0])
+    """Text lines standing on end show in the page's ink profile, so orientation detection goes
+    first and the page is read once, turned (not once as rendered, wasted, then again); an
+    upright page (a wide loss run too) is read once with no orientation detection at all."""
     digital = tmp_path / "page.pdf"
-    drawn = make_digital_pdf(digital, [FORM_LINES], pagesize=size)[0]
+    drawn = make_digital_pdf(digital, [FORM_LINES], pagesize=page_size)[0]
     page = rasterise_page(digital, dpi=SCAN_DPI)
     scan = scanner_turned(page, scanner_degrees) if scanner_degrees else page
     path = tmp_path / "scan.pdf"
     write_pdf_of_pages(path, [image_pdf_page(scan, SCAN_DPI)])
-    readings = count_readings(monkeypatch)
+    readings = count_calls(monkeypatch, "tesseract_tsv")
+    orientation_detections = count_calls(monkeypatch, "tesseract_osd")
 
     (task,) = tasks_for(path, OcrOptions(workers=1))
     result = ocr_module.ocr_page(task)
 
     assert result.rotation == rotation
-    assert len(readings) == 1
+    assert (len(readings), len(orientation_detections)) == (1, detections)
     assert word_recall([word.text for word in drawn], [word.text for word in result.words]) >= 0.97
 
 
