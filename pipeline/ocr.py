@@ -96,6 +96,10 @@ class OcrOptions(BaseModel):
     # separator sheets and empty backs of duplex scans otherwise cost several OCR passes, since a
     # reading with no words also triggers orientation detection. 0 turns the check off.
     blank_page_max_ink: int = Field(default=40, ge=0)
+    # A page that is a photograph (damage photos in a claim packet) skips Tesseract, which
+    # finds no text there but spends a full pass looking: see `looks_like_photo`. 0 turns the
+    # check off.
+    photo_max_line_contrast: float = Field(default=0.03, ge=0, le=1)
 
     def cache_settings(self) -> dict[str, object]:
         """Everything besides the image that changes what OCR returns."""
@@ -173,7 +177,9 @@ class OcrPageStream:
                 prefix="claimdocs-ocr-", ignore_cleanup_errors=True
             )
             results_dir = Path(self._scratch.name)
-        self._pending = deque(task.model_copy(update={"results_dir": results_dir}) for task in tasks)
+        self._pending = deque(
+            task.model_copy(update={"results_dir": results_dir}) for task in tasks
+        )
         self._in_flight: deque[concurrent.futures.Future[OcrPageResult]] = deque()
         try:
             self._top_up()
@@ -247,7 +253,12 @@ def ocr_page(task: OcrPageTask) -> OcrPageResult:
     started = _cpu_seconds()
     options = task.options
     image = render_page(task.pdf_path, task.page_number, options.dpi, options.page_timeout_s)
-    if options.blank_page_max_ink and ink_pixels(image) <= options.blank_page_max_ink:
+    blank = options.blank_page_max_ink and ink_pixels(image) <= options.blank_page_max_ink
+    ink = None if blank else ink_mask(image)
+    photo = ink is not None and looks_like_photo(ink, options.photo_max_line_contrast)
+    if blank or photo:
+        if photo:
+            logger.info("page %d looks like a photograph: not OCRed", task.page_number)
         return _blank_page(task).model_copy(
             update={"cpu_seconds": round(_cpu_seconds() - started, 4), "worker_pid": os.getpid()}
         )
@@ -258,7 +269,7 @@ def ocr_page(task: OcrPageTask) -> OcrPageResult:
             cached = _read_cache(result_path, task.page_number)
             if cached is not None:
                 return cached
-        result = _read_page(image, task)
+        result = _read_page(image, task, ink)
         if result_path is not None:
             _write_cache(result_path, result)
     return result.model_copy(
@@ -305,6 +316,33 @@ def ink_pixels(image: Image.Image) -> int:
     return int((reduced < INK_LEVEL).sum())
 
 
+# Share of a photograph's pixels on the dark side of its Otsu threshold is large; a page of
+# text, however dense, keeps most of it paper (measured: text pages 0.002-0.12, photos ~0.37).
+PHOTO_MIN_INK_SHARE = 0.2
+
+
+def looks_like_photo(ink: np.ndarray, max_line_contrast: float) -> bool:
+    """Whether the page is a picture with no lines of text: much of it dark, and neither its
+    ink nor its paper changing from row to row or column to column as text lines make them.
+
+    Line contrast: the summed change of a profile from one row (column) to the next, over the
+    profile's sum, the highest of ink and paper (white text on black counts), rows and
+    columns. Measured at 800 px: text pages 0.086 and up (126 scanned pages, ruled forms and
+    dense loss runs included), photographs 0.006-0.008. 0 turns the check off.
+    """
+    if not max_line_contrast or ink.mean() < PHOTO_MIN_INK_SHARE:
+        return False
+    dark = ink.astype(np.float64)
+    contrast = 0.0
+    for mask in (dark, 1.0 - dark):
+        for axis in (0, 1):
+            profile = mask.sum(axis=axis)
+            total = float(profile.sum())
+            if total:
+                contrast = max(contrast, float(np.abs(np.diff(profile)).sum()) / total)
+    return contrast < max_line_contrast
+
+
 def _blank_page(task: OcrPageTask) -> OcrPageResult:
     return OcrPageResult(
         page_number=task.page_number,
@@ -316,16 +354,19 @@ def _blank_page(task: OcrPageTask) -> OcrPageResult:
     )
 
 
-def _read_page(image: Image.Image, task: OcrPageTask) -> OcrPageResult:
+def _read_page(
+    image: Image.Image, task: OcrPageTask, ink: np.ndarray | None = None
+) -> OcrPageResult:
     options = task.options
     # A page whose text lines run up and down was scanned on its side. Reading it as rendered
     # first would cost a whole wasted Tesseract pass; orientation detection costs less, so it
     # goes first there and the page is read once, turned.
     rotation: int | None = None
-    if options.detect_orientation and text_runs_sideways(image):
+    ink = ink_mask(image) if ink is None else ink
+    if options.detect_orientation and text_runs_sideways(ink):
         rotation = detect_rotation(image, options)
     first = rotation if rotation in (90, 270) else 0
-    reading = _read_turned(image, first, options)
+    reading = _read_turned(image, first, options, ink if first == 0 else None)
     if options.detect_orientation and not looks_upright(reading.words):
         if rotation is None:
             rotation = detect_rotation(image, options)
@@ -364,10 +405,17 @@ class _Reading:
     words: list[Word]  # points of the page turned by `rotation`, before deskewing
 
 
-def _read_turned(image: Image.Image, rotation: int, options: OcrOptions) -> _Reading:
-    """Turn the page `rotation` degrees clockwise, straighten it, OCR it."""
+def _read_turned(
+    image: Image.Image, rotation: int, options: OcrOptions, ink: np.ndarray | None = None
+) -> _Reading:
+    """Turn the page `rotation` degrees clockwise, straighten it, OCR it (`ink`: the page's
+    `ink_mask`, as rendered, when `rotation` is 0)."""
     upright = image.rotate(-rotation, expand=True) if rotation else image
-    skew = estimate_skew(upright, options.max_skew_degrees) if options.max_skew_degrees else 0.0
+    skew = (
+        estimate_skew(upright, options.max_skew_degrees, ink if not rotation else None)
+        if options.max_skew_degrees
+        else 0.0
+    )
     if abs(skew) < MIN_SKEW_CORRECTION_DEG:
         skew = 0.0
     ocr_image = (
@@ -467,33 +515,37 @@ SIDEWAYS_PROFILE_RATIO_LANDSCAPE = 1.0
 SIDEWAYS_PROFILE_RATIO_PORTRAIT = 0.75
 
 
-def text_runs_sideways(image: Image.Image) -> bool:
-    """Whether the page's ink changes more sharply from column to column than from row to row,
-    as it does when its text lines stand on end (horizontal lines give sharp row profiles)."""
-    small = _resized(image, min(1.0, SKEW_ESTIMATE_MAX_SIDE_PX / max(image.size)))
-    pixels = np.asarray(small, dtype=np.uint8)
-    ink = (pixels < _otsu_threshold(pixels)).astype(np.int64)
+def text_runs_sideways(ink: np.ndarray) -> bool:
+    """Whether the page's ink (`ink_mask`) changes more sharply from column to column than from
+    row to row, as it does when its text lines stand on end (horizontal lines give sharp row
+    profiles)."""
     if ink.mean() < 0.002:
         return False  # blank: nothing to turn
-    rows = float(np.sum(np.diff(ink.sum(axis=1)).astype(np.float64) ** 2)) / ink.shape[1]
-    columns = float(np.sum(np.diff(ink.sum(axis=0)).astype(np.float64) ** 2)) / ink.shape[0]
-    limit = (
-        SIDEWAYS_PROFILE_RATIO_LANDSCAPE
-        if image.width > image.height
-        else SIDEWAYS_PROFILE_RATIO_PORTRAIT
-    )
-    return rows < limit * columns
+    rows = float(np.sum(np.diff(ink.sum(axis=1, dtype=np.int64)).astype(np.float64) ** 2))
+    columns = float(np.sum(np.diff(ink.sum(axis=0, dtype=np.int64)).astype(np.float64) ** 2))
+    height, width = ink.shape
+    landscape = width > height
+    limit = SIDEWAYS_PROFILE_RATIO_LANDSCAPE if landscape else SIDEWAYS_PROFILE_RATIO_PORTRAIT
+    return rows / width < limit * columns / height
 
 
-def estimate_skew(image: Image.Image, max_degrees: float) -> float:
-    """Counter-clockwise degrees that straighten the text lines (projection-profile search).
-
-    Rotates a downscaled ink mask over candidate angles and keeps the one whose row sums change
-    most sharply from row to row: straight text lines give tall, narrow peaks.
-    """
+def ink_mask(image: Image.Image) -> np.ndarray:
+    """The page's ink (Otsu threshold) at no more than 800 px a side: what the page checks
+    (photo, sideways text, skew) look at, made once per rendered page."""
     small = _resized(image, min(1.0, SKEW_ESTIMATE_MAX_SIDE_PX / max(image.size)))
     pixels = np.asarray(small, dtype=np.uint8)
-    ink = pixels < _otsu_threshold(pixels)
+    return pixels < _otsu_threshold(pixels)
+
+
+def estimate_skew(image: Image.Image, max_degrees: float, ink: np.ndarray | None = None) -> float:
+    """Counter-clockwise degrees that straighten the text lines (projection-profile search).
+
+    Rotates a downscaled ink mask (`ink`, if already made from this image) over candidate
+    angles and keeps the one whose row sums change most sharply from row to row: straight text
+    lines give tall, narrow peaks.
+    """
+    if ink is None:
+        ink = ink_mask(image)
     if ink.mean() < 0.002:
         return 0.0  # blank page
     mask = Image.fromarray(ink.astype(np.uint8) * 255)
@@ -508,8 +560,9 @@ def estimate_skew(image: Image.Image, max_degrees: float) -> float:
 
     coarse = best_of(np.arange(-max_degrees, max_degrees + 1e-9, SKEW_COARSE_STEP_DEG))
     fine = best_of(
-        np.arange(coarse - SKEW_COARSE_STEP_DEG, coarse + SKEW_COARSE_STEP_DEG + 1e-9,
-                  SKEW_FINE_STEP_DEG)
+        np.arange(
+            coarse - SKEW_COARSE_STEP_DEG, coarse + SKEW_COARSE_STEP_DEG + 1e-9, SKEW_FINE_STEP_DEG
+        )
     )
     return round(fine, 2)
 
@@ -628,8 +681,12 @@ def _read_cache(path: Path, page_number: int) -> OcrPageResult | None:
         return None  # unreadable or stale entry: OCR again and overwrite it
     # The same image may sit on another page of another file.
     return cached.model_copy(
-        update={"page_number": page_number, "cache_hit": True, "cpu_seconds": 0.0,
-                "worker_pid": os.getpid()}
+        update={
+            "page_number": page_number,
+            "cache_hit": True,
+            "cpu_seconds": 0.0,
+            "worker_pid": os.getpid(),
+        }
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 import pipeline.ocr as ocr_module
 from pipeline.load import QuarantineError, QuarantineReason, load_pdf
@@ -116,11 +116,15 @@ def test_straight_scan_reads_the_drawn_words_at_their_boxes(
 
     assert straight.rotation == 0
     assert (straight.width, straight.height) == HALF_LETTER
-    assert word_recall([word.text for word in drawn], [word.text for word in straight.words]) >= 0.97
+    assert (
+        word_recall([word.text for word in drawn], [word.text for word in straight.words]) >= 0.97
+    )
     compared = [word for word in drawn if word.text in found]
     assert len(compared) >= 40
     for word in compared:
-        assert all(abs(a - b) <= 3.0 for a, b in zip(found[word.text], word.bbox, strict=True)), word
+        assert all(abs(a - b) <= 3.0 for a, b in zip(found[word.text], word.bbox, strict=True)), (
+            word
+        )
     assert all(0.0 <= word.confidence <= 1.0 for word in straight.words)
 
 
@@ -135,9 +139,13 @@ def test_sideways_scan_is_turned_upright_and_read(
     # The scanner turned the page 90 degrees counter-clockwise; we turn it 90 clockwise back.
     assert sideways.rotation == 90
     assert (sideways.width, sideways.height) == HALF_LETTER
-    assert word_recall([word.text for word in drawn], [word.text for word in sideways.words]) >= 0.97
+    assert (
+        word_recall([word.text for word in drawn], [word.text for word in sideways.words]) >= 0.97
+    )
     for word in (word for word in drawn if word.text in found):
-        assert all(abs(a - b) <= 3.0 for a, b in zip(found[word.text], word.bbox, strict=True)), word
+        assert all(abs(a - b) <= 3.0 for a, b in zip(found[word.text], word.bbox, strict=True)), (
+            word
+        )
 
 
 def test_two_degree_skew_is_corrected_and_boxes_stay_on_the_scan(
@@ -319,6 +327,39 @@ def test_a_page_is_read_once_whichever_way_it_lies(
     assert word_recall([word.text for word in drawn], [word.text for word in result.words]) >= 0.97
 
 
+def photograph(size: tuple[int, int], seed: int) -> Image.Image:
+    """A stand-in for a damage photo: smooth shapes of every grey, no lines of text."""
+    rng = np.random.default_rng(seed)
+    coarse = rng.integers(0, 256, (size[1] // 64, size[0] // 64), dtype=np.uint8)
+    return Image.fromarray(coarse).resize(size, Image.Resampling.BICUBIC)
+
+
+def test_a_photograph_skips_tesseract_and_text_pages_do_not(
+    drawn_form: tuple[Path, list[DrawnWord]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A photo page (damage photos in a claim packet) has no text to find: it skips Tesseract.
+    Pages of text, dark ones and white-on-black ones too, are still read."""
+    digital, _ = drawn_form
+    text_page = rasterise_page(digital, dpi=SCAN_DPI)
+    photo = photograph(text_page.size, seed=5)
+    assert ocr_module.looks_like_photo(
+        ocr_module.ink_mask(photo), OcrOptions().photo_max_line_contrast
+    )
+    for page in (text_page, ImageOps.invert(text_page), text_page.point(lambda v: v * 0.55)):
+        assert not ocr_module.looks_like_photo(
+            ocr_module.ink_mask(page), OcrOptions().photo_max_line_contrast
+        )
+
+    path = tmp_path / "photo.pdf"
+    write_pdf_of_pages(path, [image_pdf_page(photo, SCAN_DPI)])
+    readings = count_calls(monkeypatch, "tesseract_tsv")
+    (task,) = tasks_for(path, OcrOptions(workers=1))
+    assert ocr_module.ocr_page(task).words == [] and readings == []
+    (task,) = tasks_for(path, OcrOptions(workers=1, photo_max_line_contrast=0))
+    ocr_module.ocr_page(task)
+    assert len(readings) == 1  # the check turned off: read as any page
+
+
 @pytest.mark.slow  # orientation detection plus three readings of the page
 def test_page_on_its_side_is_turned_by_reading_when_orientation_detection_cannot_tell(
     drawn_form: tuple[Path, list[DrawnWord]], tmp_path: Path
@@ -389,7 +430,12 @@ def test_each_page_reports_the_cpu_its_worker_spent_and_a_cache_hit_spends_none(
     # The cache holds the reading, not who made it or what it cost.
     (entry,) = (tmp_path / "cache").rglob("*.json")
     assert set(OcrPageResult.model_validate_json(entry.read_bytes()).model_fields_set) == {
-        "page_number", "width", "height", "rotation", "skew_degrees", "words"
+        "page_number",
+        "width",
+        "height",
+        "rotation",
+        "skew_degrees",
+        "words",
     }
 
 
