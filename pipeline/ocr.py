@@ -246,9 +246,10 @@ def _cpu_seconds() -> float:
 def ocr_page(task: OcrPageTask) -> OcrPageResult:
     """Render one page and read its words; runs inside a worker process.
 
-    Most pages are scanned upright, so the page is read as rendered first and orientation
-    detection (slower than the OCR of a half-empty page) runs only when that reading does not
-    look like upright text; the turned reading is kept only if it reads better.
+    Blank pages and photographs are not read. Most pages are scanned upright, so the page is
+    read as rendered first and orientation detection (slower than the OCR of a half-empty page)
+    runs only when that reading does not look like upright text, or first when the page's ink
+    profile shows its lines standing on end; a turned reading is kept only if it reads better.
     """
     started = _cpu_seconds()
     options = task.options
