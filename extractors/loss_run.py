@@ -61,6 +61,7 @@ from pipeline.normal_forms import (
     parse_money,
 )
 from pipeline.page_model import PageWords, Word, WordSource
+from pipeline.page_store import LIVE_PAGE_LIMIT
 
 # Prior trust in a value by where it was read (see extractors/confidence.py).
 TABLE_CELL = 0.97  # a cell under a header column recognised by its label
@@ -72,9 +73,10 @@ HEADING_TITLE = 0.95  # ... printed as the page's largest heading text, with an 
 GROUP_HEADING = 0.92  # a policy number printed as a "Policy: ..." heading over its claims
 COUNT_ON_TOTALS = 0.93  # "GRAND TOTAL (28 CLAIMS)": the count printed on the totals row
 
-# Header labels (insured, carrier, valuation date, printed totals) are read from this many pages
-# at each end of a long loss run: the heading is printed first, the summary last, and a doc over
-# every page of a 300-page run would hold them all.
+# Header labels (insured, carrier, valuation date, printed totals) are read from every page of a
+# run that the runner keeps live (real runs print "Insured:" over a policy group on page 5 of 8),
+# and from this many pages at each end of a longer one: its heading is printed first, its summary
+# last, and a doc over every page of a 300-page run would hold them all at once.
 HEADER_END_PAGES = 3
 
 _COUNT_IN_TEXT = re.compile(r"(\d{1,4})\s+claims?\b|claims?\s*[:=\-]?\s*(\d{1,4})\b", re.I)
@@ -645,7 +647,7 @@ def _find_date_lenient(tokens):
 
 def _header_pages(pages: Sequence[PageWords]) -> list[PageWords]:
     """The pages header labels are read from: all of a short run, the ends of a long one."""
-    if len(pages) <= 2 * HEADER_END_PAGES:
+    if len(pages) <= max(LIVE_PAGE_LIMIT, 2 * HEADER_END_PAGES):
         return list(pages)
     return [*pages[:HEADER_END_PAGES], *pages[-HEADER_END_PAGES:]]
 

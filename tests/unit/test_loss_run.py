@@ -797,3 +797,27 @@ def test_a_title_that_names_columns_does_not_hide_the_carrier_above_the_table():
     fields = extract_loss_run(pages)
     assert value(fields["carrier_name"]) == "HARBORLINE INDEMNITY COMPANY"
     assert set(claims_by_number(fields)) == {"CL-1"}
+
+
+def test_an_insured_named_only_on_a_middle_page_is_read():
+    """A real 8-page loss run names its insured over a policy group on page 5 only: header
+    labels are read from every page of a run the runner keeps live, not just its ends."""
+    pages = [
+        page(
+            (30, 40, "Granite Ridge Mutual Insurance Company", 14),
+            *header_row(150, STANDARD_HEADER),
+            *claim_row(166, row_values(f"CL-1{number:04d}", "100.00", "0.00", "100.00")),
+            number=number,
+        )
+        for number in range(1, 9)
+    ]
+    pages[4] = page(
+        (30, 80, "Insured:", 9),
+        (100, 80, "Test Service, Inc.", 9),
+        *header_row(150, STANDARD_HEADER),
+        *claim_row(166, row_values("CL-10005", "100.00", "0.00", "100.00")),
+        number=5,
+    )
+    fields = extract_loss_run(pages)
+    assert value(fields["insured_name"]) == "Test Service, Inc."
+    assert len(fields["claims"]) == 8
