@@ -16,7 +16,13 @@ from pipeline.load import load_pdf
 from pipeline.page_model import PageWords, Word, WordSource
 from pipeline.page_store import PackedPages, PageStore, pack_page, page_heads, unpack_page
 from pipeline.page_words import OcrOptions, read_page_words
-from pipeline.runner import PipelineOptions, StageTimes, extract_documents
+from pipeline.runner import (
+    PipelineOptions,
+    StageTimes,
+    extract_documents,
+    process_batch,
+    process_file,
+)
 from sample_docs.generator.long_loss_run import make_long_loss_run
 
 CORPUS = Path(__file__).resolve().parents[2] / "sample_docs" / "corpus"
@@ -118,11 +124,7 @@ def test_a_long_loss_run_is_extracted_holding_few_pages_at_once(tmp_path, monkey
     assert document.doc_type == "loss_run" and len(document.fields["claims"]) > 500
     assert len(unpacked_pages) >= 2 * LONG_RUN_PAGES  # classified, then extracted
     # The layout cache, the header pages at both ends, the page in hand.
-    assert (
-        most_alive
-        <= page_store.LIVE_PAGE_LIMIT + 2 * HEADER_END_PAGES + 1
-        < LONG_RUN_PAGES
-    )
+    assert most_alive <= page_store.LIVE_PAGE_LIMIT + 2 * HEADER_END_PAGES + 1 < LONG_RUN_PAGES
 
 
 @pytest.mark.parametrize("update", [None, {"value": "other", "page": 2}])
@@ -137,3 +139,14 @@ def test_field_values_share_one_fields_set_and_stay_independent(update):
     assert FieldValue.model_validate_json(first.model_dump_json()) == first
     if update:
         assert (copied.value, copied.page, first.value, first.page) == ("other", 2, "C-1", 1)
+
+
+def test_a_long_file_in_a_batch_is_extracted_in_a_worker_as_in_process(tmp_path):
+    """A batch ships a long file's packed pages to a worker process: same result as in-process."""
+    pdf_path = tmp_path / "long.pdf"
+    pdf_path.write_bytes(make_long_loss_run(page_store.LIVE_PAGE_LIMIT + 6, seed=12, scanned=False))
+    options = PipelineOptions(ocr=OcrOptions(workers=1, cache_dir=None))
+    (in_batch,) = process_batch([pdf_path], options)
+    alone = process_file(pdf_path, options)
+    assert in_batch.status == "processed" and len(in_batch.documents[0].fields["claims"]) > 300
+    assert in_batch == alone
