@@ -328,7 +328,7 @@ def looks_like_photo(ink: np.ndarray, max_line_contrast: float) -> bool:
 
     Line contrast: the summed change of a profile from one row (column) to the next, over the
     profile's sum, the highest of ink and paper (white text on black counts), rows and
-    columns. Measured at 800 px: text pages 0.086 and up (126 scanned pages, ruled forms and
+    columns. Measured at 800 px: text pages 0.086 and up (115 scanned pages, ruled forms and
     dense loss runs included), photographs 0.006-0.008. 0 turns the check off.
     """
     if not max_line_contrast or ink.mean() < PHOTO_MIN_INK_SHARE:
@@ -507,7 +507,7 @@ def detect_rotation(image: Image.Image, options: OcrOptions) -> int:
 
 
 # Row-to-column sharpness of the ink profile (see `text_runs_sideways`) below which text lines
-# probably run up and down. Measured on 126 scanned pages of the corpus and seed 101: sideways
+# probably run up and down. Measured on 115 scanned pages of the corpus and seed 101: sideways
 # pages 0.21-0.80, upright portrait pages 0.81 and up, upright landscape ones (wide loss runs)
 # 1.19 and up. A landscape rendering is more often a portrait page on its side, hence its
 # higher bar. A wrong guess costs one orientation detection or one wasted reading, never a
